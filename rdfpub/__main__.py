@@ -1,0 +1,5 @@
+"""Entry point for `python -m rdfpub`."""
+
+from rdfpub.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,47 @@
+"""Configuration: one frozen Settings, from defaults, then RDFPUB_* environment variables, then flags."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+
+ENV_PREFIX = "RDFPUB_"
+NLM_TERMS = "https://www.nlm.nih.gov/databases/download/terms_and_conditions.html"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a deployment can set. Each field can come from the environment variable
+    RDFPUB_<FIELD NAME IN UPPER CASE>, so a deployment needs no flags."""
+
+    store: Path = Path("rdfpub-store")
+    base_iri: str = "http://localhost:8000"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    license: str = NLM_TERMS
+    title: str = "rdfpub: PubMed articles as Linked Data"
+
+    @classmethod
+    def load(cls, environ: dict[str, str] | None = None, **overrides) -> "Settings":
+        """Defaults, overridden by the environment, overridden by non-None `overrides` (flags)."""
+        environ = os.environ if environ is None else environ
+        values: dict = {}
+        for field in fields(cls):
+            raw = environ.get(ENV_PREFIX + field.name.upper())
+            if raw is not None and raw != "":
+                values[field.name] = _convert(field.name, raw, field.type)
+        values.update({name: value for name, value in overrides.items() if value is not None})
+        settings = replace(cls(), **values)
+        return replace(settings, base_iri=settings.base_iri.rstrip("/"), store=Path(settings.store))
+
+
+def _convert(name: str, raw: str, annotation: str):
+    if annotation == "int":
+        try:
+            return int(raw)
+        except ValueError:
+            raise ValueError(f"{ENV_PREFIX}{name.upper()}={raw!r} is not a whole number") from None
+    if annotation == "Path":
+        return Path(raw)
+    return raw

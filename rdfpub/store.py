@@ -1,0 +1,128 @@
+"""The embedded store: Oxigraph on disk, one named graph per record, replaced atomically, queried as a union."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from rdfpub.errors import StoreError
+from rdfpub.vocab import PREFIXES
+
+# Formats of the whole-dataset dump: name -> (pyoxigraph format, keeps the record graphs).
+DUMP_FORMATS = {
+    "turtle": (ox.RdfFormat.TURTLE, False),
+    "nt": (ox.RdfFormat.N_TRIPLES, False),
+    "nq": (ox.RdfFormat.N_QUADS, True),
+}
+_GRAPHS_PER_CHUNK = 200
+
+
+def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """An rdflib term as the pyoxigraph term of the same value."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+class Store:
+    """An Oxigraph store in the directory `path` (created when missing)."""
+
+    def __init__(self, path: Path | str):
+        self.path = Path(path)
+        try:
+            self._store = ox.Store(str(self.path))
+        except OSError as error:
+            message = str(error)
+            if "lock" in message.lower():
+                raise StoreError(
+                    f"the store at {self.path} is locked: another process (or this one) has it open; "
+                    "stop that process, or give this one another --store") from None
+            raise StoreError(f"cannot open the store at {self.path}: {message}") from None
+
+    def replace_graph(self, graph_iri: str, graph: Graph) -> bool:
+        """Puts `graph` in the named graph `graph_iri` instead of what it held, in one transaction,
+        so a reader or a crash never sees half a record. True when the graph existed before."""
+        name = ox.NamedNode(graph_iri)
+        existed = self._store.contains_named_graph(name)
+        body = "\n".join(
+            f"{to_oxigraph(s)} {to_oxigraph(p)} {to_oxigraph(o)} ." for s, p, o in graph)
+        # One SPARQL update is one Oxigraph transaction: the drop and the insert land together.
+        self._store.update(f"DROP SILENT GRAPH {name} ;\nINSERT DATA {{ GRAPH {name} {{\n{body}\n}} }}")
+        return existed
+
+    def remove_graph(self, graph_iri: str) -> bool:
+        """Removes one record's graph; True when it was there."""
+        name = ox.NamedNode(graph_iri)
+        if not self._store.contains_named_graph(name):
+            return False
+        self._store.remove_graph(name)
+        return True
+
+    def is_empty(self) -> bool:
+        return next(iter(self._store.named_graphs()), None) is None
+
+    def graph_count(self) -> int:
+        return sum(1 for _ in self._store.named_graphs())
+
+    def triple_count(self) -> int:
+        """Distinct triples of the union of all record graphs (what a query without GRAPH sees)."""
+        solutions = self._store.query(
+            "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }")
+        return int(next(iter(solutions))["n"].value)
+
+    def query(self, sparql: str, default_graphs: list[str] | None = None,
+              named_graphs: list[str] | None = None):
+        """Runs a SPARQL query: over the union of the record graphs, unless the request names
+        its own default graphs (SPARQL 1.1 Protocol, section 2.1.4)."""
+        options: dict = {}
+        if default_graphs:
+            options["default_graph"] = [ox.NamedNode(iri) for iri in default_graphs]
+        else:
+            options["use_default_graph_as_union"] = True
+        if named_graphs:
+            options["named_graphs"] = [ox.NamedNode(iri) for iri in named_graphs]
+        return self._store.query(sparql, **options)
+
+    def dump(self, format_name: str, prefixes: dict[str, str] | None = None) -> Iterator[bytes]:
+        """The whole dataset, serialised a few record graphs at a time so memory stays flat.
+
+        Turtle and N-Triples hold the union of the record graphs: a triple that several records
+        state is written once per record, which a parser reads as one triple.
+        """
+        rdf_format, keep_graphs = DUMP_FORMATS[format_name]
+        prefixes = (prefixes or PREFIXES) if rdf_format == ox.RdfFormat.TURTLE else None
+        if prefixes:
+            yield "".join(f"@prefix {name}: <{iri}> .\n" for name, iri in prefixes.items()).encode()
+        batch: list[ox.NamedNode] = []
+        for graph in self._store.named_graphs():
+            batch.append(graph)
+            if len(batch) == _GRAPHS_PER_CHUNK:
+                yield self._serialize(batch, rdf_format, keep_graphs, prefixes)
+                batch = []
+        if batch:
+            yield self._serialize(batch, rdf_format, keep_graphs, prefixes)
+
+    def _serialize(self, graphs: list, rdf_format, keep_graphs: bool, prefixes) -> bytes:
+        quads: Iterable = (q for g in graphs for q in self._store.quads_for_pattern(None, None, None, g))
+        items = quads if keep_graphs else (q.triple for q in quads)
+        chunk = ox.serialize(items, format=rdf_format, prefixes=prefixes)
+        # Each chunk opens with its own @prefix lines; the dump has said them once already.
+        start = 0
+        while chunk.startswith(b"@prefix ", start):
+            start = chunk.index(b"\n", start) + 1
+        return chunk[start:]
+
+    def flush(self) -> None:
+        self._store.flush()

@@ -1,0 +1,106 @@
+"""The SHACL gate: checks a record's graph against shapes/*.ttl with pyshacl and reports problems readably."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from pyshacl import validate as pyshacl_validate
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import SH
+from rdflib.term import Node
+
+from rdfpub.resources import shapes_dir
+from rdfpub.vocab import PREFIXES
+
+# The shapes are written against these placeholder namespaces; loading binds them to the
+# deployment's own, since the project vocabulary lives under the configured base IRI.
+VOCAB_PLACEHOLDER = "urn:rdfpub:vocab#"
+SHAPES_PLACEHOLDER = "urn:rdfpub:shapes#"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One result of a validation report, in the words a person needs to fix the record."""
+
+    severity: str
+    shape: str
+    focus: str
+    path: str
+    value: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.focus}" + (f" {self.path}" if self.path else "")
+        value = f" = {self.value}" if self.value else ""
+        return f"{self.severity} in {self.shape}: {where}{value}: {self.message}"
+
+
+def _rebind(term: Node, vocab: str, shapes: str) -> Node:
+    if isinstance(term, URIRef):
+        if term.startswith(VOCAB_PLACEHOLDER):
+            return URIRef(vocab + term[len(VOCAB_PLACEHOLDER):])
+        if term.startswith(SHAPES_PLACEHOLDER):
+            return URIRef(shapes + term[len(SHAPES_PLACEHOLDER):])
+    return term
+
+
+@lru_cache(maxsize=4)
+def load_shapes(vocab_namespace: str, shapes_namespace: str) -> Graph:
+    """All shapes files in one graph, with the project's namespaces bound to this deployment's."""
+    raw = Graph()
+    for path in sorted(shapes_dir().glob("*.ttl")):
+        raw.parse(path, format="turtle")
+    shapes = Graph()
+    for triple in raw:
+        shapes.add(tuple(_rebind(term, vocab_namespace, shapes_namespace) for term in triple))
+    return shapes
+
+
+class Validator:
+    """Validates record graphs against the shapes of one deployment."""
+
+    def __init__(self, vocab_namespace: str, shapes_namespace: str):
+        self.shapes = load_shapes(vocab_namespace, shapes_namespace)
+        self._names = dict(PREFIXES, rdfpub=vocab_namespace, shapes=shapes_namespace)
+
+    def problems(self, data: Graph) -> list[Problem]:
+        """Every violation and warning the shapes find in `data` (an empty list: conformant)."""
+        conforms, report, _ = pyshacl_validate(
+            data, shacl_graph=self.shapes, inference="none", advanced=False, allow_warnings=True)
+        if conforms:
+            return []
+        problems = [self._problem(report, result) for result in report.subjects(SH.resultSeverity, None)]
+        return sorted(problems, key=lambda p: (p.severity != "Violation", p.shape, p.focus, p.path, p.value))
+
+    def _problem(self, report: Graph, result: Node) -> Problem:
+        def one(predicate: URIRef) -> Node | None:
+            return report.value(result, predicate)
+
+        shape = one(SH.sourceShape)
+        # A property shape is a blank node: name it by the node shape that holds it.
+        if shape is not None and not isinstance(shape, URIRef):
+            shape = self.shapes.value(None, SH.property, shape) or shape
+        return Problem(
+            severity=self._short(one(SH.resultSeverity)).split(":")[-1],
+            shape=self._short(shape).split(":")[-1] if shape is not None else "",
+            focus=self._short(one(SH.focusNode)),
+            path=self._short(one(SH.resultPath)),
+            value=self._short(one(SH.value)),
+            message=str(one(SH.resultMessage) or "does not conform"),
+        )
+
+    def _short(self, term: Node | None) -> str:
+        if term is None:
+            return ""
+        if isinstance(term, Literal):
+            return f'"{term}"'
+        text = str(term)
+        for prefix, namespace in self._names.items():
+            if text.startswith(namespace) and len(text) > len(namespace):
+                return f"{prefix}:{text[len(namespace):]}"
+        return f"<{text}>" if isinstance(term, URIRef) else text
+
+    def violations(self, data: Graph) -> list[Problem]:
+        """Only the problems that block publication."""
+        return [problem for problem in self.problems(data) if problem.severity == "Violation"]
