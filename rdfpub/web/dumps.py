@@ -5,6 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 
+from rdfpub.web.streaming import stream_from_thread
+
 router = APIRouter()
 
 DUMPS = {
@@ -17,8 +19,7 @@ DUMPS = {
 def _dump(request: Request, extension: str) -> StreamingResponse:
     format_name, media_type = DUMPS[extension]
     app_state = request.app.state
-    # A sync iterator: Starlette pulls it in a worker thread, so the event loop stays free.
-    chunks = app_state.store.dump(format_name, prefixes=app_state.prefixes)
+    chunks = stream_from_thread(lambda: app_state.store.dump(format_name, prefixes=app_state.prefixes))
     return StreamingResponse(chunks, media_type=media_type, headers={
         "Content-Disposition": f'attachment; filename="rdfpub-dump.{extension}"'})
 

@@ -103,12 +103,9 @@ def _execute(store, request: QueryRequest):
         raise ProtocolError(400, f"the request is not valid: {error}") from None
 
 
-def _serialize(result, accept: str | None, format_parameter: str | None) -> tuple[bytes, str]:
-    """The result in the format the client asked for, and that format's media type."""
-    if isinstance(result, ox.QueryTriples):
-        table, formats = GRAPH_TYPES, _GRAPH_FORMATS
-    else:
-        table, formats = RESULTS_TYPES, _RESULTS_FORMATS
+def _choose_format(is_graph: bool, accept: str | None, format_parameter: str | None):
+    """The media type and pyoxigraph format for the result, from ?format= or the Accept header."""
+    table, formats = (GRAPH_TYPES, _GRAPH_FORMATS) if is_graph else (RESULTS_TYPES, _RESULTS_FORMATS)
     if format_parameter:
         media_type = _FORMAT_PARAMETER.get(format_parameter, format_parameter)
         if media_type not in table:
@@ -119,10 +116,31 @@ def _serialize(result, accept: str | None, format_parameter: str | None) -> tupl
         if media_type is None:
             raise ProtocolError(406, f"none of the accepted types can carry this result; "
                                      f"available: {', '.join(table)}")
+    return media_type, formats[table[media_type]]
+
+
+def _run(store, request: QueryRequest, accept: str | None) -> tuple[bytes, str]:
+    """Runs and serialises a query on the calling thread.
+
+    pyoxigraph's result iterators must be used and dropped on the thread that made them, so
+    nothing here lets the result outlive this call, not even inside an exception's traceback.
+    """
+    result = _execute(store, request)
+    is_graph = isinstance(result, ox.QueryTriples)
     try:
-        return result.serialize(format=formats[table[media_type]]), media_type
+        media_type, rdf_format = _choose_format(is_graph, accept, request.format)
+    except ProtocolError:
+        del result
+        raise
+    failure = None
+    try:
+        body = result.serialize(format=rdf_format)
     except OSError as error:  # evaluation is lazy: engine errors surface while serialising
-        raise ProtocolError(500, f"the query failed while running: {error}") from None
+        failure = f"the query failed while running: {error}"
+    del result
+    if failure:
+        raise ProtocolError(500, failure)
+    return body, media_type
 
 
 @router.api_route("/sparql", methods=["GET", "HEAD", "POST"])
@@ -136,13 +154,8 @@ async def sparql(request: Request) -> Response:
             check_query(query_request.query)
         except QueryRejected as error:
             raise ProtocolError(400, str(error)) from None
-        store = request.app.state.store
-        accept = request.headers.get("accept")
-
-        def run() -> tuple[bytes, str]:
-            return _serialize(_execute(store, query_request), accept, query_request.format)
-
-        body, media_type = await run_in_threadpool(run)
+        body, media_type = await run_in_threadpool(
+            _run, request.app.state.store, query_request, request.headers.get("accept"))
     except ProtocolError as error:
         return PlainTextResponse(str(error) + "\n", status_code=error.status, headers=error.headers)
     return Response(body, media_type=media_type, headers={"Vary": "Accept"})
