@@ -1,0 +1,95 @@
+"""The rdfpub command as a user runs it: exit codes, messages, and what lands in the store."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from rdflib import Graph
+
+from rdfpub.cli import main
+
+from conftest import SEED, SEEDS
+
+
+def _run(*args, env=None):
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("RDFPUB_")}
+    environment.update(env or {})
+    return subprocess.run([sys.executable, "-m", "rdfpub", *map(str, args)], capture_output=True, text=True,
+                          env=environment, timeout=120)
+
+
+@pytest.fixture
+def corrupt_seed(tmp_path):
+    path = tmp_path / "corrupt-seed.txt"
+    path.write_text(SEED.read_text(encoding="utf-8").replace("PMID: 30445512", "PMID: 3O44", 1), encoding="utf-8")
+    return path
+
+
+def test_validate_seeds_exits_0():
+    result = _run("validate", *sorted(SEEDS.iterdir()))
+    assert result.returncode == 0, result.stderr
+    assert "1 read, 1 conformant, 0 rejected" in result.stderr
+
+
+def test_validate_corrupt_pmid_names_file_field_and_value(corrupt_seed):
+    result = _run("validate", corrupt_seed)
+    assert result.returncode == 1
+    assert str(corrupt_seed) in result.stderr
+    assert "fabio:hasPubMedId" in result.stderr and '"3O44"' in result.stderr
+    assert "PMID" in result.stderr
+
+
+def test_ingest_corrupt_pmid_stores_nothing(corrupt_seed, tmp_path):
+    store = tmp_path / "store"
+    result = _run("ingest", corrupt_seed, "--store", store)
+    assert result.returncode == 1 and "not stored" in result.stderr
+    dump = _run("dump", "--store", store, "--format", "nt")
+    assert dump.returncode == 0 and dump.stdout.strip() == ""
+
+
+def test_ingest_twice_keeps_the_triple_count(tmp_path):
+    store = tmp_path / "store"
+    assert _run("ingest", SEED, "--store", store).returncode == 0
+    first = len(Graph().parse(data=_run("dump", "--store", store).stdout, format="turtle"))
+    second_run = _run("ingest", SEED, "--store", store)
+    assert second_run.returncode == 0 and "1 replaced" in second_run.stderr
+    second = len(Graph().parse(data=_run("dump", "--store", store).stdout, format="turtle"))
+    assert first == second > 300
+
+
+def test_settings_from_environment_and_dump_to_file(tmp_path):
+    env = {"RDFPUB_STORE": str(tmp_path / "envstore"), "RDFPUB_BASE_IRI": "https://data.example.org/"}
+    assert _run("ingest", SEED, env=env).returncode == 0
+    out = tmp_path / "dump.nq"
+    assert _run("dump", "--format", "nq", "-o", out, env=env).returncode == 0
+    text = out.read_text(encoding="utf-8")
+    assert "<https://data.example.org/pubmed/30445512>" in text
+    assert "<https://data.example.org/graph/pubmed/30445512> ." in text
+
+
+def test_not_pubmed_input_is_an_error_for_validate(tmp_path):
+    path = tmp_path / "notes.txt"
+    path.write_text("shopping list\n", encoding="utf-8")
+    result = _run("validate", path)
+    assert result.returncode == 2 and "not a format rdfpub reads" in result.stderr
+
+
+def test_locked_store_is_a_clear_error(tmp_path, capsys):
+    from rdfpub.store import Store
+    holder = Store(tmp_path / "store")
+    assert main(["ingest", str(SEED), "--store", str(tmp_path / "store")]) == 2
+    assert "locked" in capsys.readouterr().err
+    del holder
+
+
+def test_bad_port_in_environment(monkeypatch, capsys):
+    monkeypatch.setenv("RDFPUB_PORT", "eighty")
+    assert main(["validate", str(SEED)]) == 2
+    assert "RDFPUB_PORT" in capsys.readouterr().err
+
+
+def test_help_lists_every_command():
+    result = _run("--help")
+    for command in ("serve", "ingest", "validate", "dump"):
+        assert command in result.stdout
