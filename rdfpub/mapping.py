@@ -58,7 +58,8 @@ class Mapper:
         node = URIRef(self.iris.article(item, pmid))
         graph.add((node, RDF.type, FABIO.Expression))
         graph.add((node, RDF.type, FABIO.JournalArticle))
-        for name in item.publication_types:
+        for publication_type in item.publication_types:
+            name = publication_type.name
             graph.add((node, URIRef(self.iris.term("publicationTypeName")), Literal(name)))
             if name in PUBLICATION_TYPE_CLASSES:
                 graph.add((node, RDF.type, PUBLICATION_TYPE_CLASSES[name]))

@@ -85,7 +85,7 @@ def _check_entries(articles, expected):
         assert (article.volume, article.issue, article.pages) == (volume, issue, pages)
         assert article.doi == doi
         assert article.epublished == epub
-        assert article.publication_types == types
+        assert tuple(t.name for t in article.publication_types) == types
         assert article.notes == notes
         assert article.citation_text.endswith(f"{journal}. {date.year}.")
 
@@ -127,7 +127,7 @@ def test_entry_without_citation_keeps_its_text():
     assert article.pmid == "12345"
     assert article.title is None
     assert article.citation_text == "Some odd entry with no citation at all."
-    assert article.publication_types == ("Review",)
+    assert [t.name for t in article.publication_types] == ["Review"]
 
 
 def test_entry_without_pmid_is_kept_as_text():

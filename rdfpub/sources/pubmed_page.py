@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import TextIO
 
 from rdfpub.errors import ParseError
-from rdfpub.model import Article, Journal, Record, Reference, SourceRef
+from rdfpub.model import Article, Journal, PublicationType, Record, Reference, SourceRef
 from rdfpub.sources.dates import parse_pubmed_date
 from rdfpub.sources.pagination import parse_pages
 
@@ -143,7 +143,7 @@ def parse_summary_entry(text: str) -> Article:
     pmid = pmid_match.group("pmid")
     tags = tuple(tag.strip() for tag in pmid_match.group("tags").split(".") if tag.strip())
     head = text[: pmid_match.start()].rstrip()
-    publication_types = tuple(tag for tag in tags if tag not in AVAILABILITY_TAGS)
+    publication_types = tuple(PublicationType(tag) for tag in tags if tag not in AVAILABILITY_TAGS)
     notes = tuple(tag for tag in tags if tag in AVAILABILITY_TAGS)
     short = _SHORT_CITE.search(head)
     located = _locate_journal(head[: short.start()], short.group("year")) if short else None
