@@ -137,12 +137,12 @@ def test_entry_without_pmid_is_kept_as_text():
 
 def test_page_without_pmid_line_is_a_parse_error():
     with pytest.raises(ParseError) as caught:
-        list(parse(io.StringIO("A title\nAbstract\nText\n"), "copy.txt"))
+        list(parse(io.BytesIO(b"A title\nAbstract\nText\n"), "copy.txt"))
     assert "copy.txt:2" in str(caught.value) and "PMID" in str(caught.value)
 
 
 def test_unknown_sections_are_kept_as_text():
     text = "Title\n- PMID: 1\nAbstract\nBody.\nKeywords\nketamine; depression\n"
-    (record,) = parse(io.StringIO(text), "x.txt")
+    (record,) = parse(io.BytesIO(text.encode()), "x.txt")
     assert record.other_sections == (("Keywords", "ketamine; depression"),)
     assert record.article.abstract == "Body."

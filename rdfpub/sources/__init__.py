@@ -1,18 +1,24 @@
-"""The input formats rdfpub reads: one parser module per format, registered in one flat table."""
+"""The input formats rdfpub reads: one parser module per format, registered in one flat table.
+
+Each parser module has NAME, `sniff(head: str) -> bool` (the decoded first bytes of a file) and
+`parse(stream: BinaryIO, name: str) -> Iterator[Record | Deletion | Unreadable]`; it streams, so a
+file of any size is never held in memory whole. It raises ParseError only when the rest of the
+file cannot be read; a single bad record is yielded as Unreadable and the file goes on.
+"""
 
 from __future__ import annotations
 
 import gzip
-import io
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
+from typing import BinaryIO
 
 from rdfpub.errors import ParseError
-from rdfpub.model import Record
+from rdfpub.model import Deletion, Record, Unreadable
 from rdfpub.sources import pubmed_page
 
-# name -> parser module with sniff(head) -> bool and parse(stream, name) -> Iterator[Record].
 FORMATS: dict[str, ModuleType] = {
     pubmed_page.NAME: pubmed_page,
 }
@@ -20,25 +26,28 @@ FORMATS: dict[str, ModuleType] = {
 _HEAD_BYTES = 8192
 
 
-def _open_text(path: Path) -> io.TextIOWrapper:
-    """`path` as UTF-8 text, gunzipped when it starts with the gzip magic bytes."""
+def open_binary(path: Path) -> BinaryIO:
+    """`path` as bytes, gunzipped when it starts with the gzip magic bytes (whatever its name)."""
     raw = path.open("rb")
     if raw.peek(2)[:2] == b"\x1f\x8b":
-        raw = gzip.GzipFile(fileobj=raw)  # type: ignore[assignment]
-    return io.TextIOWrapper(raw, encoding="utf-8", errors="strict", newline=None)
+        return gzip.GzipFile(fileobj=raw)  # type: ignore[return-value]
+    return raw
+
+
+def read_head(path: Path) -> str:
+    """The first bytes of `path` (gunzipped), decoded leniently for sniffing."""
+    try:
+        with open_binary(path) as stream:
+            head = stream.read(_HEAD_BYTES)
+    except (OSError, EOFError, zlib.error) as error:
+        raise ParseError(f"cannot be read: {error}", source=str(path),
+                         hint="a truncated or damaged download? fetch the file again") from None
+    return head.decode("utf-8", errors="replace").lstrip("\ufeff")
 
 
 def detect_format(path: Path) -> str:
     """The name of the format whose parser recognises the start of `path`."""
-    try:
-        with _open_text(path) as stream:
-            head = stream.read(_HEAD_BYTES)
-    except UnicodeDecodeError as error:
-        raise ParseError(f"not UTF-8 text (byte {error.start} of the first block)", source=str(path),
-                         hint="convert the file to UTF-8") from None
-    except (OSError, EOFError) as error:
-        raise ParseError(f"cannot be read: {error}", source=str(path)) from None
-    head = head.lstrip("\ufeff")
+    head = read_head(path)
     for name, module in FORMATS.items():
         if module.sniff(head):
             return name
@@ -46,18 +55,18 @@ def detect_format(path: Path) -> str:
                      hint=f"known formats: {', '.join(FORMATS)}; name one with --format")
 
 
-def read_records(path: Path, format_name: str | None = None) -> Iterator[Record]:
-    """Every record in the file at `path`, streamed, in the named format or the detected one."""
+def read_records(path: Path, format_name: str | None = None) -> Iterator[Record | Deletion | Unreadable]:
+    """Every item in the file at `path`, streamed, in the named format or the detected one."""
     name = format_name or detect_format(path)
     if name not in FORMATS:
         raise ParseError(f"unknown format '{name}'", source=str(path),
                          hint=f"known formats: {', '.join(FORMATS)}")
     try:
-        with _open_text(path) as stream:
+        with open_binary(path) as stream:
             yield from FORMATS[name].parse(stream, str(path))
     except UnicodeDecodeError as error:
         raise ParseError(f"not valid UTF-8 near byte {error.start}", source=str(path),
                          hint="convert the file to UTF-8") from None
-    except (OSError, EOFError) as error:
+    except (OSError, EOFError, zlib.error) as error:
         raise ParseError(f"cannot be read to the end: {error}", source=str(path),
                          hint="a truncated download? fetch the file again") from None

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import TextIO
+from dataclasses import replace
+from typing import BinaryIO
 
 from rdfpub.errors import ParseError
 from rdfpub.model import Article, Journal, PublicationType, Record, Reference, SourceRef
@@ -47,10 +48,11 @@ def sniff(head: str) -> bool:
         line.startswith("PMID- ") for line in lines)
 
 
-def parse(stream: TextIO, name: str) -> Iterator[Record]:
+def parse(stream: BinaryIO, name: str) -> Iterator[Record]:
     """The one record a page copy holds."""
-    lines = [line.rstrip("\r\n") for line in stream]
-    yield _parse_page(lines, SourceRef(name, 1, 1))
+    text = stream.read().decode("utf-8").lstrip("\ufeff")
+    lines = text.splitlines()
+    yield replace(_parse_page(lines, SourceRef(name, 1, 1)), raw=text)
 
 
 def _parse_page(lines: list[str], source: SourceRef) -> Record:

@@ -1,109 +1,14 @@
-"""The plain record model every source parser produces and the mapping reads: frozen dataclasses, no RDF."""
+"""A record as parsers yield it: the article, its references and links, deletions and unreadable records."""
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
 
-MONTHS = {name: number for number, name in enumerate(
-    ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), start=1)}
-
-
-@dataclass(frozen=True)
-class SourceRef:
-    """Where a record came from: the input's name as given, the record's ordinal and first line."""
-
-    name: str
-    position: int = 1
-    line: int | None = None
-
-    def __str__(self) -> str:
-        where = f"{self.name}:{self.line}" if self.line is not None else self.name
-        return f"{where} (record {self.position})"
-
-
-@dataclass(frozen=True)
-class PartialDate:
-    """A date known to a year, a month or a day; `text` is how the source wrote it."""
-
-    year: int
-    month: int | None = None
-    day: int | None = None
-    text: str = ""
-
-    @property
-    def precision(self) -> str:
-        if self.day is not None:
-            return "day"
-        return "month" if self.month is not None else "year"
-
-    def isoformat(self) -> str:
-        if self.day is not None:
-            return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
-        if self.month is not None:
-            return f"{self.year:04d}-{self.month:02d}"
-        return f"{self.year:04d}"
-
-
-@dataclass(frozen=True)
-class Pages:
-    """A page range as written (`text`) and its first and last page, the last expanded from
-    MEDLINE's abbreviated form (`65-7` ends on page 67)."""
-
-    text: str
-    first: str | None = None
-    last: str | None = None
-
-
-@dataclass(frozen=True)
-class Journal:
-    """A journal as far as the source names it."""
-
-    title: str | None = None
-    iso_abbreviation: str | None = None
-    issn_print: str | None = None
-    issn_electronic: str | None = None
-    issn_linking: str | None = None
-    nlm_id: str | None = None
-
-
-@dataclass(frozen=True)
-class Identifier:
-    """An identifier as the source labels it: scheme as written ('ORCID', 'doi', 'pii', 'ROR', ...)."""
-
-    scheme: str
-    value: str
-
-
-@dataclass(frozen=True)
-class Affiliation:
-    """One affiliation of an author, as text, with any institution identifiers (ROR, GRID, ISNI)."""
-
-    text: str
-    identifiers: tuple[Identifier, ...] = ()
-
-
-@dataclass(frozen=True)
-class Author:
-    """A personal author (last name, fore name, initials, suffix) or a collective one (a group name)."""
-
-    last_name: str | None = None
-    fore_name: str | None = None
-    initials: str | None = None
-    suffix: str | None = None
-    collective_name: str | None = None
-    identifiers: tuple[Identifier, ...] = ()
-    affiliations: tuple[Affiliation, ...] = ()
-    equal_contribution: bool = False
-
-    @property
-    def name(self) -> str:
-        """The name as a reader would write it: 'Fore Last Suffix', or the group's name."""
-        if self.collective_name:
-            return self.collective_name
-        parts = [self.fore_name or self.initials, self.last_name, self.suffix]
-        return " ".join(part for part in parts if part)
-
+from rdfpub.model.people import Author
+from rdfpub.model.subjects import Concept, Keyword, MeshHeading, PublicationType
+from rdfpub.model.values import Identifier, Pages, PartialDate, SourceRef
+from rdfpub.model.venue import Book, Journal
 
 @dataclass(frozen=True)
 class AbstractSection:
@@ -112,47 +17,6 @@ class AbstractSection:
     text: str
     label: str | None = None
     category: str | None = None
-
-
-@dataclass(frozen=True)
-class PublicationType:
-    name: str
-    ui: str | None = None  # the MeSH publication-type descriptor UI, e.g. D016454 for Review
-
-
-@dataclass(frozen=True)
-class MeshQualifier:
-    name: str
-    ui: str | None = None
-    major: bool = False
-
-
-@dataclass(frozen=True)
-class MeshHeading:
-    """A MeSH descriptor with its qualifiers; `major` is the descriptor's own major-topic flag."""
-
-    descriptor: str
-    ui: str | None = None
-    major: bool = False
-    qualifiers: tuple[MeshQualifier, ...] = ()
-
-
-@dataclass(frozen=True)
-class Concept:
-    """A supplementary concept or a chemical: its MeSH name and UI; `kind` says which list it came
-    from ('chemical', or the SupplMeshName type: 'Disease', 'Protocol', 'Organism', ...)."""
-
-    name: str
-    ui: str | None = None
-    kind: str = "chemical"
-    registry_number: str | None = None
-
-
-@dataclass(frozen=True)
-class Keyword:
-    text: str
-    major: bool = False
-    owner: str | None = None
 
 
 @dataclass(frozen=True)
@@ -171,22 +35,6 @@ class CommentCorrection:
     kind: str
     source_text: str | None = None
     pmid: str | None = None
-
-
-@dataclass(frozen=True)
-class Book:
-    """The book a PubmedBookArticle is, or belongs to (a chapter)."""
-
-    title: str | None = None
-    publisher: str | None = None
-    publisher_location: str | None = None
-    isbns: tuple[str, ...] = ()
-    editors: tuple[Author, ...] = ()
-    edition: str | None = None
-    collection_title: str | None = None
-    volume: str | None = None
-    medium: str | None = None
-    published: PartialDate | None = None
 
 
 @dataclass(frozen=True)
@@ -294,3 +142,17 @@ class Deletion:
     @property
     def label(self) -> str:
         return f"deletion of {len(self.pmids)} PMID(s) at {self.source}"
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """A record a parser found but could not read (the file goes on): why, and its original text."""
+
+    source: SourceRef
+    reason: str
+    pmid: str | None = None
+    raw: str | None = None
+
+    @property
+    def label(self) -> str:
+        return f"PMID {self.pmid} at {self.source}" if self.pmid else f"record at {self.source}"
