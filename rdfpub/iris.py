@@ -5,14 +5,24 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from rdfpub.model import Article, Journal
+from rdfpub.own_vocabulary import TERM_NAMES
 
 # Characters kept as they are in one path segment; everything else is percent-encoded, so any
 # identifier (DOIs hold '/', '<', ';' and worse) yields a valid IRI that maps back to its value.
 _SEGMENT_SAFE = "-._~!$&'()*+,=:@"
 
+# IRIs of other datasets and services that records link out to.
 PUBMED_PAGE = "https://pubmed.ncbi.nlm.nih.gov/{}/"
 PMC_PAGE = "https://www.ncbi.nlm.nih.gov/pmc/articles/{}/"
 DOI_RESOLVER = "https://doi.org/{}"
+IDENTIFIERS_ORG = "https://identifiers.org/{}:{}"
+BIO2RDF_PUBMED = "http://bio2rdf.org/pubmed:{}"
+MESH = "http://id.nlm.nih.gov/mesh/{}"
+LANGUAGE = "http://id.loc.gov/vocabulary/iso639-2/{}"
+ORCID = "https://orcid.org/{}"
+ROR = "https://ror.org/{}"
+NLM_CATALOG = "https://www.ncbi.nlm.nih.gov/nlmcatalog/{}"
+ISSN_PORTAL = "https://portal.issn.org/resource/ISSN/{}"
 
 
 def segment(value: str) -> str:
@@ -23,6 +33,22 @@ def segment(value: str) -> str:
 def doi_iri(doi: str) -> str:
     """The doi.org IRI of a DOI; '/' stays, as DOI resolvers expect it."""
     return DOI_RESOLVER.format(quote(doi, safe=_SEGMENT_SAFE + "/"))
+
+
+def identifiers_org(prefix: str, value: str) -> str:
+    """The identifiers.org compact-identifier IRI, e.g. https://identifiers.org/pubmed:123."""
+    return IDENTIFIERS_ORG.format(prefix, quote(value, safe=_SEGMENT_SAFE + "/"))
+
+
+def mesh_iri(ui: str, qualifier_ui: str | None = None) -> str:
+    """NLM's IRI of a MeSH descriptor, concept or qualifier; with a qualifier, the pair's IRI
+    (MeSH RDF names a descriptor-qualifier pair by the two UIs side by side)."""
+    return MESH.format(segment(ui + (qualifier_ui or "")))
+
+
+def external(template: str, value: str) -> str:
+    """One of the link-out templates above filled with a percent-encoded value."""
+    return template.format(segment(value))
 
 
 class Iris:
@@ -44,6 +70,36 @@ class Iris:
 
     def identifier(self, scheme: str, value: str) -> str:
         return f"{self.base}/identifier/{scheme}/{segment(value)}"
+
+    def article_by_doi(self, doi: str) -> str:
+        """A cited work known only by its DOI (no PMID in the reference)."""
+        return f"{self.base}/doi/{quote(doi, safe=_SEGMENT_SAFE + '/')}"
+
+    def role(self, article_iri: str, kind: str, position: int) -> str:
+        """An author or editor role (pro:RoleInTime) of one document, by its place in the list."""
+        return f"{article_iri}/{kind}/{position}"
+
+    def agent(self, role_iri: str, orcid: str | None) -> str:
+        """A person by ORCID, shared by all their records; without one, the agent of one role."""
+        return f"{self.base}/agent/orcid/{orcid}" if orcid else f"{role_iri}/agent"
+
+    def affiliation(self, role_iri: str, position: int) -> str:
+        return f"{role_iri}/affiliation/{position}"
+
+    def abstract_section(self, article_iri: str, position: int) -> str:
+        return f"{article_iri}/abstract/{position}"
+
+    def grant(self, article_iri: str, position: int) -> str:
+        return f"{article_iri}/grant/{position}"
+
+    def funding_agency(self, grant_iri: str) -> str:
+        return f"{grant_iri}/agency"
+
+    def book(self, article_iri: str, isbn: str | None) -> str:
+        return f"{self.base}/book/isbn/{segment(isbn)}" if isbn else f"{article_iri}/book"
+
+    def publisher(self, book_iri: str) -> str:
+        return f"{book_iri}/publisher"
 
     def manifestation(self, article_iri: str) -> str:
         return f"{article_iri}/manifestation"
@@ -69,7 +125,9 @@ class Iris:
         return f"{container_iri}/issue/{segment(issue)}"
 
     def term(self, name: str) -> str:
-        """A term of the project's own vocabulary."""
+        """A term of the project's own vocabulary; a name it does not define raises."""
+        if name not in TERM_NAMES:
+            raise KeyError(f"'{name}' is not a term of the rdfpub vocabulary (see rdfpub/own_vocabulary.py)")
         return f"{self.vocab}{name}"
 
     def dataset(self) -> str:

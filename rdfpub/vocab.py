@@ -26,6 +26,9 @@ class FABIO(DefinedNamespace):
     Preprint: URIRef
     ClinicalGuideline: URIRef
     JournalNewsItem: URIRef
+    Book: URIRef
+    BookChapter: URIRef
+    Abstract: URIRef
     Journal: URIRef
     JournalVolume: URIRef
     JournalIssue: URIRef
@@ -38,6 +41,8 @@ class FABIO(DefinedNamespace):
     hasNationalLibraryOfMedicineJournalId: URIRef
     hasIssnL: URIRef
     hasPII: URIRef
+    hasRetractionDate: URIRef
+    hasTranslatedTitle: URIRef
     hasSubjectTerm: URIRef
     hasPrimarySubjectTerm: URIRef
 
@@ -50,6 +55,14 @@ class CITO(DefinedNamespace):
 
     cites: URIRef
     isCitedBy: URIRef
+    corrects: URIRef
+    isCorrectedBy: URIRef
+    retracts: URIRef
+    isRetractedBy: URIRef
+    updates: URIRef
+    isUpdatedBy: URIRef
+    discusses: URIRef
+    isDiscussedBy: URIRef
 
 
 class DATACITE(DefinedNamespace):
@@ -69,6 +82,12 @@ class DATACITE(DefinedNamespace):
     lissn: URIRef
     pii: URIRef
     orcid: URIRef
+    nihmsid: URIRef
+    isbn: URIRef
+    ror: URIRef
+    isni: URIRef
+    _extras = ["local-resource-identifier-scheme", "local-personal-identifier-scheme",
+               "local-organization-identifier-scheme"]
 
 
 class LITERAL(DefinedNamespace):
@@ -91,6 +110,8 @@ class PRO(DefinedNamespace):
     isHeldBy: URIRef
     withRole: URIRef
     author: URIRef
+    editor: URIRef
+    relatesToOrganization: URIRef
 
 
 class OCO(DefinedNamespace):
@@ -128,6 +149,22 @@ class PRISM(DefinedNamespace):
     endingPage: URIRef
     pageRange: URIRef
     publicationDate: URIRef
+    keyword: URIRef
+    isbn: URIRef
+    edition: URIRef
+
+
+class FRAPO(DefinedNamespace):
+    """Funding, Research Administration and Projects Ontology: grants and their funders."""
+
+    _NS = Namespace("http://purl.org/cerif/frapo/")
+    _fail = True
+
+    Grant: URIRef
+    FundingAgency: URIRef
+    hasGrantNumber: URIRef
+    hasFundingAgency: URIRef
+    isSupportedBy: URIRef
 
 
 class BIRO(DefinedNamespace):
@@ -149,22 +186,6 @@ class C4O(DefinedNamespace):
     hasContent: URIRef
 
 
-# The project's own terms, used only where no community term fits. Each is published with its
-# definition at {base}/vocab, so its IRI depends on the base: (local name, kind, label, comment,
-# super-property).
-PROJECT_TERMS: dict[str, tuple[URIRef, str, str, URIRef | None]] = {
-    "hasSimilarArticle": (OWL.ObjectProperty, "has similar article",
-                          "An article PubMed lists among the 'Similar articles' of this one "
-                          "(computed by PubMed from shared words and MeSH terms).", DCTERMS.relation),
-    "position": (OWL.DatatypeProperty, "position",
-                 "The 1-based place of an item (a reference, an author role) in its ordered list.", None),
-    "publicationTypeName": (OWL.DatatypeProperty, "publication type name",
-                            "A PubMed publication type as PubMed names it (e.g. 'Clinical Trial').", None),
-    "electronicPublicationDate": (OWL.DatatypeProperty, "electronic publication date",
-                                  "The date the article was first published online ('Epub' in PubMed).",
-                                  DCTERMS.date),
-}
-
 # PubMed publication types that FaBiO has a class for; the others are kept by name only.
 PUBLICATION_TYPE_CLASSES: dict[str, URIRef] = {
     "Review": FABIO.ReviewArticle,
@@ -185,7 +206,7 @@ PUBLICATION_TYPE_CLASSES: dict[str, URIRef] = {
 PREFIXES: dict[str, str] = {
     "fabio": str(FABIO._NS), "cito": str(CITO._NS), "datacite": str(DATACITE._NS),
     "literal": str(LITERAL._NS), "pro": str(PRO._NS), "oco": str(OCO._NS), "frbr": str(FRBR._NS),
-    "prism": str(PRISM._NS), "biro": str(BIRO._NS), "c4o": str(C4O._NS), "dcterms": str(DCTERMS),
+    "prism": str(PRISM._NS), "biro": str(BIRO._NS), "frapo": str(FRAPO._NS), "c4o": str(C4O._NS), "dcterms": str(DCTERMS),
     "foaf": str(FOAF), "prov": str(PROV), "void": str(VOID), "dcat": str(DCAT), "owl": str(OWL),
     "rdf": str(RDF), "rdfs": str(RDFS), "xsd": str(XSD), "sh": str(SH),
 }

@@ -1,0 +1,86 @@
+"""Turns a Record into the RDF graph of one record (SPAR vocabularies plus shortcut triples); the only code that makes triples."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, FOAF, PROV, XSD
+
+from rdfpub import __version__
+from rdfpub.identifiers import normalize_pmid
+from rdfpub.iris import PUBMED_PAGE, Iris
+from rdfpub.mapping.article import map_article, map_history
+from rdfpub.mapping.builder import GraphBuilder
+from rdfpub.mapping.links import map_links
+from rdfpub.mapping.people import map_people
+from rdfpub.mapping.subjects import map_subjects
+from rdfpub.model import Record
+
+
+@dataclass(frozen=True)
+class MappedRecord:
+    """A record's RDF: the named graph it is stored in, its article's IRI, the triples, and a digest
+    of them that leaves out the generation time (equal digests: nothing to re-publish)."""
+
+    graph_iri: str
+    article_iri: str
+    graph: Graph
+    digest: str
+    version: int
+    revised: str  # the source record's revision date (ISO), '' when unknown
+
+
+def digest_of(graph: Graph, ignore: URIRef) -> str:
+    lines = sorted(f"{s.n3()} {p.n3()} {o.n3()}" for s, p, o in graph if p != ignore)
+    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
+
+
+class Mapper:
+    """Maps records for one deployment (its IRIs and licence)."""
+
+    def __init__(self, iris: Iris, license_iri: str):
+        self.iris = iris
+        self.license = URIRef(license_iri)
+
+    def map_record(self, record: Record, generated_at: datetime | None = None) -> MappedRecord:
+        builder = GraphBuilder(self.iris)
+        article = record.article
+        node = map_article(builder, article)
+        map_history(builder, node, record.history)
+        map_people(builder, node, article.authors, "author")
+        map_subjects(builder, node, article)
+        map_links(builder, node, record)
+        graph_iri = URIRef(self.iris.record_graph(str(node)))
+        self._provenance(builder, graph_iri, node, record)
+        digest = digest_of(builder.graph, PROV.generatedAtTime)
+        builder.add(graph_iri, builder.term("contentDigest"), digest)
+        when = (generated_at or datetime.now(timezone.utc)).replace(microsecond=0)
+        builder.add(graph_iri, PROV.generatedAtTime, Literal(when.isoformat(), datatype=XSD.dateTime))
+        return MappedRecord(str(graph_iri), str(node), builder.graph, digest, article.pmid_version or 1,
+                            record.revised.isoformat() if record.revised else "")
+
+    def _provenance(self, builder: GraphBuilder, graph_iri: URIRef, node: URIRef, record: Record) -> None:
+        """PROV-O, licence and the source record's own facts, stated on the record's graph."""
+        builder.types(graph_iri, PROV.Entity)
+        builder.add(graph_iri, FOAF.primaryTopic, node)
+        builder.add(graph_iri, DCTERMS.source, record.source.name.replace("\\", "/").rsplit("/", 1)[-1])
+        builder.add(graph_iri, DCTERMS.license, self.license)
+        builder.add(graph_iri, builder.term("generator"), f"rdfpub {__version__}")
+        pmid = normalize_pmid(record.article.pmid) if record.article.pmid else None
+        if pmid:
+            builder.add(graph_iri, PROV.wasDerivedFrom, URIRef(PUBMED_PAGE.format(pmid)))
+        if record.article.pmid_version:
+            builder.add(graph_iri, builder.term("pmidVersion"),
+                        Literal(record.article.pmid_version, datatype=XSD.positiveInteger))
+        builder.add(graph_iri, builder.term("citationStatus"), record.status)
+        builder.add(graph_iri, builder.term("citationOwner"), record.owner)
+        builder.add(graph_iri, builder.term("publicationStatus"), record.publication_status)
+        if record.created:
+            builder.add(graph_iri, DCTERMS.created, builder.date(record.created))
+        if record.revised:
+            builder.add(graph_iri, DCTERMS.modified, builder.date(record.revised))
+        if record.completed:
+            builder.add(graph_iri, builder.term("dateCompleted"), builder.date(record.completed))

@@ -1,0 +1,49 @@
+"""The graph a record is mapped into, with the small conveniences every mapping module shares."""
+
+from __future__ import annotations
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, XSD
+from rdflib.term import Node
+
+from rdfpub.iris import Iris
+from rdfpub.model import PartialDate
+from rdfpub.vocab import PREFIXES
+
+_DATE_TYPES = {"day": XSD.date, "month": XSD.gYearMonth, "year": XSD.gYear}
+
+
+class GraphBuilder:
+    """Collects one record's triples; skips empty values so no module writes a blank literal."""
+
+    def __init__(self, iris: Iris):
+        self.iris = iris
+        self.graph = Graph(bind_namespaces="none")
+        for prefix, namespace in PREFIXES.items():
+            self.graph.bind(prefix, namespace)
+        self.graph.bind("rdfpub", iris.vocab)
+
+    def add(self, subject: Node, predicate: URIRef, value: Node | str | int | bool | None) -> None:
+        """Adds a triple; a Python value becomes a literal, and None or '' adds nothing."""
+        if value is None or value == "":
+            return
+        if not isinstance(value, Node):
+            value = Literal(value)
+        self.graph.add((subject, predicate, value))
+
+    def types(self, subject: Node, *classes: URIRef) -> None:
+        for rdf_class in classes:
+            self.graph.add((subject, RDF.type, rdf_class))
+
+    def term(self, name: str) -> URIRef:
+        """A term of the project vocabulary (a name it does not define raises)."""
+        return URIRef(self.iris.term(name))
+
+    @staticmethod
+    def date(date: PartialDate) -> Literal:
+        """A date literal typed by the precision the source really gives."""
+        return Literal(date.isoformat(), datatype=_DATE_TYPES[date.precision])
+
+    @staticmethod
+    def year(date: PartialDate) -> Literal:
+        return Literal(f"{date.year:04d}", datatype=XSD.gYear)

@@ -1,0 +1,80 @@
+"""Links between records: citations (resolved or kept as reference text), similar articles, corrections, grants."""
+
+from __future__ import annotations
+
+import re
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import DCTERMS, FOAF, XSD
+
+from rdfpub.identifiers import normalize_pmid
+from rdfpub.mapping.article import map_article
+from rdfpub.mapping.builder import GraphBuilder
+from rdfpub.model import Article, Grant, Record, Reference
+from rdfpub.vocab import BIRO, C4O, CITO, FRAPO, FRBR
+
+# PubMed's CommentsCorrections RefType -> the CiTO property from this article to the other one.
+CORRECTION_PROPERTIES = {
+    "ErratumIn": CITO.isCorrectedBy, "ErratumFor": CITO.corrects,
+    "RetractionIn": CITO.isRetractedBy, "RetractionOf": CITO.retracts,
+    "UpdateIn": CITO.isUpdatedBy, "UpdateOf": CITO.updates,
+    "CommentIn": CITO.isDiscussedBy, "CommentOn": CITO.discusses,
+    "Cites": CITO.cites,
+}
+_PMID_IN_TEXT = re.compile(r"PMID:\s*(\d+)")
+
+
+def map_links(builder: GraphBuilder, node: URIRef, record: Record) -> None:
+    for other in record.similar:
+        builder.add(node, builder.term("hasSimilarArticle"), map_article(builder, other, full=False))
+    for other in record.cited_by:
+        builder.add(map_article(builder, other, full=False), CITO.cites, node)
+    for reference in record.references:
+        _reference(builder, node, reference)
+    for link in record.article.comments_corrections:
+        _correction(builder, node, link.kind, link.source_text, link.pmid)
+    for position, grant in enumerate(record.article.grants, start=1):
+        _grant(builder, node, position, grant)
+
+
+def _reference(builder: GraphBuilder, node: URIRef, reference: Reference) -> None:
+    """Every reference keeps its text and place; one that names a PMID or DOI also cites that work."""
+    entry = URIRef(builder.iris.reference(str(node), reference.position))
+    builder.add(node, FRBR.part, entry)
+    builder.types(entry, BIRO.BibliographicReference)
+    builder.add(entry, C4O.hasContent, reference.text)
+    builder.add(entry, builder.term("position"), Literal(reference.position, datatype=XSD.positiveInteger))
+    if reference.pmid or reference.doi:
+        cited = map_article(builder, Article(pmid=reference.pmid, doi=reference.doi, pmcid=reference.pmcid,
+                                             citation_text=reference.text, kind=""), full=False)
+        builder.add(entry, BIRO.references, cited)
+        builder.add(node, CITO.cites, cited)
+
+
+def _correction(builder: GraphBuilder, node: URIRef, kind: str, text: str | None, pmid: str | None) -> None:
+    """A linked record (erratum, retraction, comment, update) as a CiTO link when it has a PMID;
+    otherwise, or for a kind CiTO has no term for, a readable note."""
+    if not pmid and text and (match := _PMID_IN_TEXT.search(text)):
+        pmid = match.group(1)
+    predicate = CORRECTION_PROPERTIES.get(kind)
+    if pmid and normalize_pmid(pmid):
+        other = map_article(builder, Article(pmid=pmid, citation_text=text or f"PMID {pmid}", kind=""),
+                            full=False)
+        builder.add(node, predicate or DCTERMS.relation, other)
+        if predicate is not None:
+            return
+    builder.add(node, builder.term("relatedRecordNote"), f"{kind}: {text}" if text else kind)
+
+
+def _grant(builder: GraphBuilder, node: URIRef, position: int, grant: Grant) -> None:
+    grant_node = URIRef(builder.iris.grant(str(node), position))
+    builder.add(node, FRAPO.isSupportedBy, grant_node)
+    builder.types(grant_node, FRAPO.Grant)
+    builder.add(grant_node, FRAPO.hasGrantNumber, grant.grant_id)
+    if grant.agency or grant.acronym or grant.country:
+        agency = URIRef(builder.iris.funding_agency(str(grant_node)))
+        builder.types(agency, FRAPO.FundingAgency, FOAF.Organization)
+        builder.add(agency, FOAF.name, grant.agency)
+        builder.add(agency, builder.term("acronym"), grant.acronym)
+        builder.add(agency, builder.term("country"), grant.country)
+        builder.add(grant_node, FRAPO.hasFundingAgency, agency)
