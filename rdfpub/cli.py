@@ -9,7 +9,11 @@ from pathlib import Path
 from rdfpub import __version__
 from rdfpub.errors import RdfpubError
 from rdfpub.iris import Iris
-from rdfpub.pipeline import Outcome, Pipeline, Summary
+from rdfpub import ingest
+from rdfpub.ingest import Summary
+from rdfpub.pipeline import Outcome
+from rdfpub.progress import Progress
+from rdfpub.rejects import RejectsFile
 from rdfpub.resources import seeds_dir
 from rdfpub.settings import Settings
 from rdfpub.sources import FORMATS
@@ -30,11 +34,13 @@ def _base_option(parser: argparse.ArgumentParser) -> None:
                         help="base of every IRI the dataset mints (env RDFPUB_BASE_IRI; default http://localhost:8000)")
 
 
-def _inputs_options(parser: argparse.ArgumentParser) -> None:
+def _inputs_options(parser: argparse.ArgumentParser, format_flags: tuple[str, ...]) -> None:
     parser.add_argument("paths", nargs="+", type=Path, metavar="PATH",
-                        help="input files or folders (every file below a folder is read)")
-    parser.add_argument("--format", choices=sorted(FORMATS), dest="input_format",
+                        help="input files or folders (every file below a folder is read; .gz is read as is)")
+    parser.add_argument(*format_flags, choices=sorted(FORMATS), dest="input_format",
                         help="input format, instead of detecting it from each file's content")
+    parser.add_argument("--workers", type=int, metavar="N",
+                        help="worker processes that map and validate (default: one per core)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -50,13 +56,17 @@ def build_parser() -> argparse.ArgumentParser:
     _store_option(serve)
     _base_option(serve)
 
-    ingest = commands.add_parser("ingest", help="validate records and publish them into the store")
-    _inputs_options(ingest)
-    _store_option(ingest)
-    _base_option(ingest)
+    ingest_cmd = commands.add_parser("ingest", help="validate records and publish them into the store")
+    _inputs_options(ingest_cmd, ("--format", "--input-format"))
+    _store_option(ingest_cmd)
+    _base_option(ingest_cmd)
+    ingest_cmd.add_argument("--rejects", type=Path, metavar="FILE", default=Path("rdfpub-rejects.jsonl"),
+                            help="JSON Lines file for rejected records, rewritten by each run that "
+                                 "rejects something (default: ./rdfpub-rejects.jsonl)")
+    ingest_cmd.add_argument("--quiet", action="store_true", help="no progress line and no per-record messages")
 
     validate = commands.add_parser("validate", help="check records against the shapes; store nothing")
-    _inputs_options(validate)
+    _inputs_options(validate, ("--input-format",))
     _base_option(validate)
 
     dump = commands.add_parser("dump", help="write the whole dataset as Turtle, N-Triples or N-Quads")
@@ -68,32 +78,55 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _report(outcome: Outcome) -> None:
-    if outcome.status == "rejected":
-        print(f"rejected: {outcome.describe()}", file=sys.stderr)
-
-
 def _print_summary(summary: Summary, verb: str) -> None:
     parts = [f"{summary.read} read"]
     if verb == "ingest":
-        parts += [f"{summary.published} published", f"{summary.replaced} replaced"]
+        parts += [f"{summary.published} published", f"{summary.replaced} replaced",
+                  f"{summary.unchanged} unchanged", f"{summary.older} older (kept the newer)",
+                  f"{summary.deleted} deleted"]
     else:
         parts.append(f"{summary.conformant} conformant")
     parts.append(f"{len(summary.rejected)} rejected")
     print(", ".join(parts), file=sys.stderr)
 
 
+def _run(settings: Settings, args: argparse.Namespace, store: Store | None, verb: str,
+         rejects: RejectsFile | None = None, quiet: bool = False) -> Summary:
+    progress = Progress(enabled=None if not quiet else False)
+    counts = {"done": 0}
+
+    def on_outcome(outcome: Outcome) -> None:
+        counts["done"] += 1
+        if outcome.status == "rejected":
+            if rejects is not None:
+                rejects.write(outcome)
+            if not quiet:
+                progress.close()
+                print(f"rejected: {outcome.describe()}", file=sys.stderr)
+        progress.update(counts["done"], "")
+
+    try:
+        summary = ingest.run(args.paths, settings, store, args.input_format, args.workers, on_outcome)
+    finally:
+        progress.close()
+        if rejects is not None:
+            rejects.close()
+    _print_summary(summary, verb)
+    if rejects is not None and rejects.count:
+        print(f"{rejects.count} rejected record(s) written to {rejects.path}", file=sys.stderr)
+    print(f"{progress.rate():,.0f} records/s", file=sys.stderr)
+    return summary
+
+
 def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
     store = Store(settings.store)
-    summary = Pipeline(settings, store).run(args.paths, args.input_format, _report)
+    summary = _run(settings, args, store, "ingest", RejectsFile(args.rejects), args.quiet)
     store.flush()
-    _print_summary(summary, "ingest")
     return REJECTED if summary.rejected else OK
 
 
 def cmd_validate(settings: Settings, args: argparse.Namespace) -> int:
-    summary = Pipeline(settings).run(args.paths, args.input_format, _report)
-    _print_summary(summary, "validate")
+    summary = _run(settings, args, None, "validate")
     if any(not outcome.is_record for outcome in summary.rejected):
         return ERROR
     return REJECTED if summary.rejected else OK
@@ -120,7 +153,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     store = Store(settings.store)
     if store.is_empty():
         print(f"empty store at {settings.store}: loading the seed records from {seeds_dir()}", file=sys.stderr)
-        summary = Pipeline(settings, store).run([seeds_dir()], None, _report)
+        summary = ingest.run([seeds_dir()], settings, store, workers=1)
         store.flush()
         _print_summary(summary, "ingest")
     print(f"serving {settings.base_iri} on http://{settings.host}:{settings.port}/", file=sys.stderr)

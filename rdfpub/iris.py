@@ -61,8 +61,11 @@ class Iris:
     def article(self, article: Article, pmid: str | None) -> str:
         """An article by its (valid) PMID, else by a hash of its content: never a blank node."""
         if pmid:
-            return f"{self.base}/pubmed/{pmid}"
+            return self.pubmed_article(pmid)
         return f"{self.base}/article/{article.content_key()}"
+
+    def pubmed_article(self, pmid: str) -> str:
+        return f"{self.base}/pubmed/{pmid}"
 
     def record_graph(self, article_iri: str) -> str:
         """The named graph that holds one record, derived from its article's IRI."""

@@ -1,56 +1,53 @@
-"""The path of a record: read -> map -> validate -> store, one record at a time, rejecting without stopping."""
+"""One record's way from the model to publishable triples: map, validate, and say what became of it."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
-from rdfpub.errors import ParseError, StoreError
 from rdfpub.iris import Iris
-from rdfpub.mapping import MappedRecord, Mapper
-from rdfpub.model import Record
+from rdfpub.mapping import Mapper
+from rdfpub.model import Deletion, Record, Unreadable
 from rdfpub.settings import Settings
-from rdfpub.sources import read_records
-from rdfpub.store import Store
+from rdfpub.store import to_ntriples
 from rdfpub.validation import Problem, Validator
 
 
 @dataclass(frozen=True)
+class Prepared:
+    """A record that passed the shapes, ready to be written: its graph as N-Triples and what
+    decides whether it replaces a stored one (PMID version, revision date, content digest)."""
+
+    label: str
+    source: str
+    position: int
+    pmid: str | None
+    graph_iri: str
+    ntriples: str
+    digest: str
+    version: int
+    revised: str
+
+
+@dataclass(frozen=True)
 class Outcome:
-    """What became of one record (or of an input that yielded none)."""
+    """What became of one record, or of an input that failed before yielding one."""
 
     source: str
-    status: str  # "published", "replaced", "conformant", "rejected"
+    status: str  # published, replaced, unchanged, older, deleted, conformant, rejected
     label: str
     pmid: str | None = None
     reason: str = ""
     problems: tuple[Problem, ...] = ()
-    is_record: bool = True  # False for an input that failed before yielding this record
+    is_record: bool = True
+    position: int | None = None
+    raw: str | None = None
 
     def describe(self) -> str:
         lines = [f"{self.label}: {self.reason}"]
         lines += [f"  - {problem}" for problem in self.problems]
         return "\n".join(lines)
-
-
-@dataclass
-class Summary:
-    """Counts of a run, and the rejected outcomes in order."""
-
-    read: int = 0
-    published: int = 0
-    replaced: int = 0
-    conformant: int = 0
-    rejected: list[Outcome] = field(default_factory=list)
-
-    def add(self, outcome: Outcome) -> None:
-        if outcome.status == "rejected":
-            self.rejected.append(outcome)
-        else:
-            setattr(self, outcome.status, getattr(self, outcome.status) + 1)
-        if outcome.is_record:
-            self.read += 1
 
 
 def input_files(paths: Iterable[Path]) -> Iterator[Path]:
@@ -64,60 +61,39 @@ def input_files(paths: Iterable[Path]) -> Iterator[Path]:
             yield path
 
 
-class Pipeline:
-    """Maps and validates records for one deployment, and stores them when given a store."""
+def rejected(item: Record | Unreadable, reason: str, problems: tuple[Problem, ...] = ()) -> Outcome:
+    source = item.source
+    pmid = item.article.pmid if isinstance(item, Record) else item.pmid
+    return Outcome(source.name, "rejected", item.label, pmid, reason, problems, position=source.position,
+                   raw=item.raw)
 
-    def __init__(self, settings: Settings, store: Store | None = None):
+
+class Preparer:
+    """Maps and validates records for one deployment; runs in the worker processes."""
+
+    def __init__(self, settings: Settings):
         iris = Iris(settings.base_iri)
         self.mapper = Mapper(iris, settings.license)
         self.validator = Validator(iris.vocab, f"{iris.base}/shapes#")
-        self.store = store
 
-    def run(self, paths: Iterable[Path], format_name: str | None = None,
-            on_outcome: Callable[[Outcome], None] | None = None) -> Summary:
-        summary = Summary()
-        for outcome in self.outcomes(paths, format_name):
-            summary.add(outcome)
-            if on_outcome:
-                on_outcome(outcome)
-        return summary
-
-    def outcomes(self, paths: Iterable[Path], format_name: str | None = None) -> Iterator[Outcome]:
-        for path in input_files(paths):
-            if not path.exists():
-                yield Outcome(str(path), "rejected", str(path), reason="no such file or folder",
-                              is_record=False)
-                continue
-            records = read_records(path, format_name)
-            while True:
-                try:
-                    record = next(records)
-                except StopIteration:
-                    break
-                except ParseError as error:
-                    # A parser that fails mid-file cannot go on with that file; others still do.
-                    where = error.source + (f":{error.line}" if error.line is not None else "")
-                    reason = error.reason + (f" ({error.hint})" if error.hint else "")
-                    yield Outcome(str(path), "rejected", where, reason=reason, is_record=False)
-                    break
-                yield self.process(record)
-
-    def process(self, record: Record) -> Outcome:
-        """Map, validate and (with a store) publish one record; never raises for bad data."""
-        source, label, pmid = record.source.name, record.label, record.article.pmid
+    def prepare(self, item: Record | Deletion | Unreadable) -> Prepared | Outcome | Deletion:
+        """A record's publishable triples, or its rejection; never raises for bad data.
+        Deletions, and outcomes made while reading, pass through unchanged."""
+        if isinstance(item, (Deletion, Outcome)):
+            return item
+        if isinstance(item, Unreadable):
+            return rejected(item, item.reason)
         try:
-            mapped: MappedRecord = self.mapper.map_record(record)
-        except Exception as error:  # a mapping bug must not take the neighbours down
-            return Outcome(source, "rejected", label, pmid, reason=f"could not be mapped to RDF: {error!r}")
-        violations = self.validator.violations(mapped.graph)
+            mapped = self.mapper.map_record(item)
+            violations = self.validator.violations(mapped.graph)
+        except Exception as error:  # a bug on one record must not take its neighbours down
+            return rejected(item, f"could not be mapped or checked ({type(error).__name__}: {error}); "
+                                  "please report this record")
         if violations:
-            return Outcome(source, "rejected", label, pmid,
-                           reason=f"{len(violations)} violation(s) of the shapes; not stored",
-                           problems=tuple(violations))
-        if self.store is None:
-            return Outcome(source, "conformant", label, pmid)
-        try:
-            replaced = self.store.replace_graph(mapped.graph_iri, mapped.graph)
-        except OSError as error:
-            raise StoreError(f"writing {label} to the store failed: {error}") from error
-        return Outcome(source, "replaced" if replaced else "published", label, pmid)
+            return rejected(item, f"{len(violations)} violation(s) of the shapes; not stored", tuple(violations))
+        return Prepared(item.label, item.source.name, item.source.position, item.article.pmid,
+                        mapped.graph_iri, to_ntriples(mapped.graph), mapped.digest, mapped.version,
+                        mapped.revised)
+
+    def prepare_batch(self, items: list) -> list:
+        return [self.prepare(item) for item in items]

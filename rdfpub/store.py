@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -36,6 +37,26 @@ def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     raise TypeError(f"not an RDF term: {term!r}")
 
 
+def to_ntriples(graph: Graph) -> str:
+    """A graph's triples as N-Triples lines (pyoxigraph's own escaping, which its parser reads back)."""
+    return "\n".join(f"{to_oxigraph(s)} {to_oxigraph(p)} {to_oxigraph(o)} ." for s, p, o in graph)
+
+
+@dataclass(frozen=True)
+class RecordState:
+    """What a stored record graph says about the record it came from."""
+
+    version: int
+    revised: str
+    digest: str
+
+
+@dataclass(frozen=True)
+class GraphWrite:
+    graph_iri: str
+    ntriples: str
+
+
 class Store:
     """An Oxigraph store in the directory `path` (created when missing)."""
 
@@ -54,13 +75,41 @@ class Store:
     def replace_graph(self, graph_iri: str, graph: Graph) -> bool:
         """Puts `graph` in the named graph `graph_iri` instead of what it held, in one transaction,
         so a reader or a crash never sees half a record. True when the graph existed before."""
-        name = ox.NamedNode(graph_iri)
-        existed = self._store.contains_named_graph(name)
-        body = "\n".join(
-            f"{to_oxigraph(s)} {to_oxigraph(p)} {to_oxigraph(o)} ." for s, p, o in graph)
-        # One SPARQL update is one Oxigraph transaction: the drop and the insert land together.
-        self._store.update(f"DROP SILENT GRAPH {name} ;\nINSERT DATA {{ GRAPH {name} {{\n{body}\n}} }}")
+        existed = self._store.contains_named_graph(ox.NamedNode(graph_iri))
+        self.apply([GraphWrite(graph_iri, to_ntriples(graph))])
         return existed
+
+    def apply(self, operations: list[GraphWrite | str]) -> None:
+        """Writes (GraphWrite) and removes (a graph IRI) record graphs in the order given, all in one
+        transaction: after a crash each record is either wholly in the store or wholly out (one
+        SPARQL update request is one Oxigraph transaction)."""
+        parts = []
+        for operation in operations:
+            if isinstance(operation, GraphWrite):
+                parts.append(f"DROP SILENT GRAPH <{operation.graph_iri}>")
+                parts.append(f"INSERT DATA {{ GRAPH <{operation.graph_iri}> {{\n{operation.ntriples}\n}} }}")
+            else:
+                parts.append(f"DROP SILENT GRAPH <{operation}>")
+        if parts:
+            self._store.update(" ;\n".join(parts))
+
+    def record_states(self, graph_iris: list[str], vocab: str) -> dict[str, RecordState]:
+        """The version, revision date and digest each of these graphs holds now (absent: not stored)."""
+        if not graph_iris:
+            return {}
+        values = " ".join(f"<{iri}>" for iri in graph_iris)
+        query = f"""SELECT ?g ?version ?revised ?digest WHERE {{
+            VALUES ?g {{ {values} }}
+            GRAPH ?g {{ ?g <{vocab}contentDigest> ?digest .
+                OPTIONAL {{ ?g <{vocab}pmidVersion> ?version }}
+                OPTIONAL {{ ?g <http://purl.org/dc/terms/modified> ?revised }} }} }}"""
+        states = {}
+        for row in self._store.query(query):
+            version = row["version"]
+            revised = row["revised"]
+            states[row["g"].value] = RecordState(int(version.value) if version else 1,
+                                                 revised.value if revised else "", row["digest"].value)
+        return states
 
     def remove_graph(self, graph_iri: str) -> bool:
         """Removes one record's graph; True when it was there."""

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from rdfpub.pipeline import Pipeline
+from rdfpub import ingest
 from rdfpub.settings import Settings
 from rdfpub.store import Store
 from rdfpub.web import create_app
@@ -27,7 +27,7 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 @pytest.fixture(scope="session")
 def seeded_store(settings: Settings) -> Store:
     store = Store(settings.store)
-    summary = Pipeline(settings, store).run([SEEDS])
+    summary = ingest.run([SEEDS], settings, store)
     assert summary.published == 1 and not summary.rejected
     return store
 

@@ -53,7 +53,7 @@ def test_ingest_twice_keeps_the_triple_count(tmp_path):
     assert _run("ingest", SEED, "--store", store).returncode == 0
     first = len(Graph().parse(data=_run("dump", "--store", store).stdout, format="turtle"))
     second_run = _run("ingest", SEED, "--store", store)
-    assert second_run.returncode == 0 and "1 replaced" in second_run.stderr
+    assert second_run.returncode == 0 and "1 unchanged" in second_run.stderr
     second = len(Graph().parse(data=_run("dump", "--store", store).stdout, format="turtle"))
     assert first == second > 300
 

@@ -2,7 +2,8 @@
 
 import shutil
 
-from rdfpub.pipeline import Pipeline, input_files
+from rdfpub import ingest
+from rdfpub.pipeline import input_files
 from rdfpub.store import Store
 
 from conftest import SEED
@@ -21,7 +22,7 @@ def test_rejected_record_is_not_stored_and_neighbours_are(tmp_path, fresh_settin
     shutil.copy(SEED, inputs / "b-good.txt")
     (inputs / "c-not-pubmed.txt").write_text("hello, world\n", encoding="utf-8")
     store = Store(fresh_settings.store)
-    summary = Pipeline(fresh_settings, store).run([inputs])
+    summary = ingest.run([inputs], fresh_settings, store)
     assert (summary.read, summary.published, len(summary.rejected)) == (2, 1, 2)
     bad, not_pubmed = summary.rejected
     assert bad.pmid == "3O44" and bad.source.endswith("a-bad.txt")
@@ -33,28 +34,27 @@ def test_rejected_record_is_not_stored_and_neighbours_are(tmp_path, fresh_settin
 
 def test_ingesting_twice_replaces(tmp_path, fresh_settings):
     store = Store(fresh_settings.store)
-    pipeline = Pipeline(fresh_settings, store)
-    first = pipeline.run([SEED])
+    first = ingest.run([SEED], fresh_settings, store)
     triples = store.triple_count()
-    second = pipeline.run([SEED])
-    assert (first.published, second.replaced) == (1, 1)
+    second = ingest.run([SEED], fresh_settings, store)
+    assert (first.published, second.unchanged) == (1, 1)
     assert store.triple_count() == triples and store.graph_count() == 1
 
 
 def test_validate_only_stores_nothing(fresh_settings):
-    summary = Pipeline(fresh_settings).run([SEED])
+    summary = ingest.run([SEED], fresh_settings)
     assert summary.conformant == 1 and not summary.rejected
 
 
 def test_missing_path_is_reported(tmp_path, fresh_settings):
-    summary = Pipeline(fresh_settings).run([tmp_path / "nope.txt"])
+    summary = ingest.run([tmp_path / "nope.txt"], fresh_settings)
     assert summary.rejected[0].reason == "no such file or folder"
 
 
 def test_non_utf8_input_is_reported(tmp_path, fresh_settings):
     path = tmp_path / "latin1.txt"
     path.write_bytes(SEED.read_text(encoding="utf-8").replace("α", "é").encode("latin-1", errors="replace"))
-    summary = Pipeline(fresh_settings).run([path])
+    summary = ingest.run([path], fresh_settings)
     assert "UTF-8" in summary.rejected[0].reason
 
 

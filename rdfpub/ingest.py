@@ -1,0 +1,189 @@
+"""A whole run over input files: parse here, map and validate on worker processes, publish in ordered transactions."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdfpub.errors import ParseError, StoreError
+from rdfpub.identifiers import normalize_pmid
+from rdfpub.iris import Iris
+from rdfpub.model import Deletion
+from rdfpub.pipeline import Outcome, Prepared, Preparer, input_files
+from rdfpub.settings import Settings
+from rdfpub.sources import read_records
+from rdfpub.store import GraphWrite, RecordState, Store
+
+BATCH_SIZE = 64
+# Below this many records a run stays in one process: starting workers costs more than it saves.
+PARALLEL_THRESHOLD = 256
+
+
+@dataclass
+class Summary:
+    """Counts of a run, and the rejected outcomes in order."""
+
+    read: int = 0
+    published: int = 0
+    replaced: int = 0
+    unchanged: int = 0
+    older: int = 0
+    deleted: int = 0
+    conformant: int = 0
+    rejected: list[Outcome] = field(default_factory=list)
+
+    def add(self, outcome: Outcome) -> None:
+        if outcome.status == "rejected":
+            self.rejected.append(outcome)
+        else:
+            setattr(self, outcome.status, getattr(self, outcome.status) + 1)
+        if outcome.is_record and outcome.status != "deleted":
+            self.read += 1
+
+
+def decide(prepared: Prepared, state: RecordState | None) -> str:
+    """What a prepared record does to the store: a newer PMID version or a later revision replaces
+    what is stored, identical content changes nothing, and an older record never overwrites."""
+    if state is None:
+        return "published"
+    if state.digest == prepared.digest:
+        return "unchanged"
+    if (prepared.version, prepared.revised) < (state.version, state.revised):
+        return "older"
+    return "replaced"
+
+
+def _items(paths: Iterable[Path], format_name: str | None) -> Iterator:
+    """Every item of every input, in order; an input that fails yields an Outcome in its place."""
+    for path in input_files(paths):
+        if not path.exists():
+            yield Outcome(str(path), "rejected", str(path), reason="no such file or folder", is_record=False)
+            continue
+        try:
+            yield from read_records(path, format_name)
+        except ParseError as error:
+            where = error.source + (f":{error.line}" if error.line is not None else "")
+            reason = error.reason + (f" ({error.hint})" if error.hint else "")
+            yield Outcome(str(path), "rejected", where, reason=reason, is_record=False)
+
+
+def _batches(items: Iterator, size: int) -> Iterator[list]:
+    batch = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+_worker: Preparer | None = None
+
+
+def _start_worker(settings: Settings) -> None:
+    global _worker
+    _worker = Preparer(settings)
+
+
+def _prepare_in_worker(items: list) -> list:
+    return _worker.prepare_batch(items)
+
+
+class Publisher:
+    """Writes prepared batches to the store in input order, one transaction per batch."""
+
+    def __init__(self, settings: Settings, store: Store):
+        self.store = store
+        self.iris = Iris(settings.base_iri)
+
+    def graph_of_pmid(self, pmid: str) -> str:
+        return self.iris.record_graph(self.iris.pubmed_article(pmid))
+
+    def publish(self, results: list) -> list[Outcome]:
+        wanted = [r.graph_iri for r in results if isinstance(r, Prepared)]
+        for deletion in (r for r in results if isinstance(r, Deletion)):
+            wanted += [self.graph_of_pmid(p) for p in map(normalize_pmid, deletion.pmids) if p]
+        states: dict[str, RecordState | None] = dict(self.store.record_states(wanted, self.iris.vocab))
+        operations: list[GraphWrite | str] = []
+        outcomes = []
+        for result in results:
+            if isinstance(result, Prepared):
+                status = decide(result, states.get(result.graph_iri))
+                if status in ("published", "replaced"):
+                    operations.append(GraphWrite(result.graph_iri, result.ntriples))
+                    states[result.graph_iri] = RecordState(result.version, result.revised, result.digest)
+                outcomes.append(Outcome(result.source, status, result.label, result.pmid,
+                                        position=result.position))
+            elif isinstance(result, Deletion):
+                for pmid in filter(None, map(normalize_pmid, result.pmids)):
+                    graph = self.graph_of_pmid(pmid)
+                    if states.get(graph) is not None:
+                        operations.append(graph)
+                        states[graph] = None
+                        outcomes.append(Outcome(result.source.name, "deleted", f"PMID {pmid}", pmid,
+                                                position=result.source.position))
+            else:
+                outcomes.append(result)
+        try:
+            self.store.apply(operations)
+        except OSError as error:
+            raise StoreError(f"writing to the store failed: {error}") from error
+        return outcomes
+
+
+def run(paths: Iterable[Path], settings: Settings, store: Store | None = None, format_name: str | None = None,
+        workers: int | None = None, on_outcome: Callable[[Outcome], None] | None = None) -> Summary:
+    """Reads every input, prepares each record and (with a store) publishes it; validates only without."""
+    summary = Summary()
+    publisher = Publisher(settings, store) if store is not None else None
+
+    def finish(results: list) -> None:
+        outcomes = publisher.publish(results) if publisher else [
+            r if isinstance(r, Outcome) else Outcome(r.source, "conformant", r.label, r.pmid, position=r.position)
+            for r in results if not isinstance(r, Deletion)]
+        for outcome in outcomes:
+            summary.add(outcome)
+            if on_outcome:
+                on_outcome(outcome)
+
+    items = _items(paths, format_name)
+    head = []
+    for item in items:  # look ahead: a small run is not worth the workers' start-up
+        head.append(item)
+        if len(head) >= PARALLEL_THRESHOLD:
+            break
+    workers = workers if workers is not None else (os.cpu_count() or 1)
+    everything = _chain(head, items)
+    if workers <= 1 or len(head) < PARALLEL_THRESHOLD:
+        preparer = Preparer(settings)
+        for batch in _batches(everything, BATCH_SIZE):
+            finish(preparer.prepare_batch(batch))
+        return summary
+    # spawn, not fork: the parent may hold an open store, whose threads and locks a fork would copy.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
+                             initargs=(settings,)) as pool:
+        pending: deque[Future] = deque()
+        try:
+            for batch in _batches(everything, BATCH_SIZE):
+                pending.append(pool.submit(_prepare_in_worker, batch))
+                while len(pending) > 2 * workers:
+                    finish(pending.popleft().result())
+            while pending:
+                finish(pending.popleft().result())
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+    return summary
+
+
+def _chain(head: list, rest: Iterator) -> Iterator:
+    yield from head
+    yield from rest
+
