@@ -19,6 +19,12 @@ def _run(*args, env=None):
                           env=environment, timeout=120)
 
 
+@pytest.fixture(autouse=True)
+def _work_in_a_temporary_folder(tmp_path, monkeypatch):
+    """Commands write files (the rejects file, a default store) in the current folder: not the repo's."""
+    monkeypatch.chdir(tmp_path)
+
+
 @pytest.fixture
 def corrupt_seed(tmp_path):
     path = tmp_path / "corrupt-seed.txt"
