@@ -15,6 +15,10 @@ from rdfpub.sources.pagination import parse_pages
     ("2014 Mar 6-12", PartialDate(2014, 3, None, "2014 Mar 6-12"), "2014-03"),
     ("2021 Feb 30", PartialDate(2021, 2, None, "2021 Feb 30"), "2021-02"),
     ("2000 Spring", PartialDate(2000, None, None, "2000 Spring"), "2000"),
+    ("2019 Jan/Mar", PartialDate(2019, None, None, "2019 Jan/Mar"), "2019"),
+    ("1998 Dec-1999 Jan", PartialDate(1998, None, None, "1998 Dec-1999 Jan"), "1998"),
+    ("2014 Mar 6-Apr 2", PartialDate(2014, None, None, "2014 Mar 6-Apr 2"), "2014"),
+    ("2021 Jan 5", PartialDate(2021, 1, 5, "2021 Jan 5"), "2021-01-05"),
 ])
 def test_dates_keep_their_precision(text, expected, iso):
     date = parse_pubmed_date(text)

@@ -17,10 +17,12 @@ from typing import BinaryIO
 
 from rdfpub.errors import ParseError
 from rdfpub.model import Deletion, Record, Unreadable
-from rdfpub.sources import pubmed_page
+from rdfpub.sources import abstract_text, medline, pubmed_page
 
 FORMATS: dict[str, ModuleType] = {
     pubmed_page.NAME: pubmed_page,
+    medline.NAME: medline,
+    abstract_text.NAME: abstract_text,
 }
 
 _HEAD_BYTES = 8192

@@ -1,4 +1,4 @@
-"""Reading the dates PubMed writes ("2014 Mar", "2020 Apr 6", "2018", "2014 Mar-Apr") into PartialDate."""
+"""Reading the dates PubMed writes ("2014 Mar", "2020 Apr 6", "2018", "2014 Mar-Apr", "2019 Jan/Mar") into PartialDate."""
 
 from __future__ import annotations
 
@@ -7,17 +7,16 @@ import re
 
 from rdfpub.model import MONTHS, PartialDate
 
-_DATE = re.compile(
-    r"(?P<year>\d{4})"
-    r"(?:\s+(?P<month>[A-Z][a-z]{2})(?P<month_range>-[A-Z][a-z]{2})?)?"
-    r"(?:\s+(?P<day>\d{1,2})(?P<day_range>-\d{1,2})?)?"
-)
+_DATE = re.compile(r"(?P<year>\d{4})(?:\s+(?P<month>[A-Z][a-z]{2})\b(?:\s+(?P<day>\d{1,2})\b)?)?")
+# What joins the two ends of a range or of alternatives: "Mar-Apr", "Jan/Mar", "6-12", "Dec-1999 Jan".
+_RANGE = re.compile(r"\s*[-/\u2010-\u2015]\s*(?P<after>.*)")
 
 
 def parse_pubmed_date(text: str) -> PartialDate | None:
     """The date in `text` to the precision it really has, or None when `text` holds no year.
 
-    A range ("Mar-Apr", "6-12") is kept to the part both ends share, so no precision is invented.
+    A range or an alternative keeps only what both ends share ("2014 Mar 6-12" is March 2014,
+    "2014 Mar-Apr" and "1998 Dec-1999 Jan" are the start year), so no precision is invented.
     """
     text = text.strip()
     match = _DATE.match(text)
@@ -25,9 +24,14 @@ def parse_pubmed_date(text: str) -> PartialDate | None:
         return None
     year = int(match.group("year"))
     month = MONTHS.get(match.group("month") or "")
-    if month is None or match.group("month_range"):
+    day = int(match.group("day")) if match.group("day") and month else None
+    if rest := _RANGE.match(text[match.end():]):
+        same_month = day is not None and re.fullmatch(r"\d{1,2}", rest.group("after").strip())
+        day = None
+        if not same_month:
+            month = None
+    if month is None:
         return PartialDate(year, text=text)
-    day = int(match.group("day")) if match.group("day") and not match.group("day_range") else None
     if day is not None and not 1 <= day <= calendar.monthrange(year, month)[1]:
         day = None
     return PartialDate(year, month, day, text=text)
