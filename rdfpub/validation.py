@@ -7,10 +7,12 @@ from functools import lru_cache
 
 from pyshacl import validate as pyshacl_validate
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import SH
+from rdflib.namespace import SH, XSD
 from rdflib.term import Node
 
+from rdfpub.fast_validation import FastChecker
 from rdfpub.resources import shapes_dir
+from rdfpub.sparql_cache import remember_prepared_queries
 from rdfpub.vocab import PREFIXES
 
 # The shapes are written against these placeholder namespaces; loading binds them to the
@@ -42,7 +44,14 @@ def _rebind(term: Node, vocab: str, shapes: str) -> Node:
             return URIRef(vocab + term[len(VOCAB_PLACEHOLDER):])
         if term.startswith(SHAPES_PLACEHOLDER):
             return URIRef(shapes + term[len(SHAPES_PLACEHOLDER):])
+    if isinstance(term, Literal) and term.datatype == XSD.anyURI and str(term) == VOCAB_PLACEHOLDER:
+        return Literal(vocab, datatype=XSD.anyURI)  # the rdfpub: prefix the SPARQL constraints declare
     return term
+
+
+@lru_cache(maxsize=4)
+def _fast_checker(vocab_namespace: str, shapes_namespace: str) -> FastChecker:
+    return FastChecker(load_shapes(vocab_namespace, shapes_namespace))
 
 
 @lru_cache(maxsize=4)
@@ -57,21 +66,42 @@ def load_shapes(vocab_namespace: str, shapes_namespace: str) -> Graph:
     return shapes
 
 
-class Validator:
-    """Validates record graphs against the shapes of one deployment."""
+ENGINES = ("fast", "pyshacl")
 
-    def __init__(self, vocab_namespace: str, shapes_namespace: str):
+
+class Validator:
+    """Validates record graphs against the shapes of one deployment, with the fast checker (the
+    default) or with pyshacl, the reference the fast checker is tested against."""
+
+    def __init__(self, vocab_namespace: str, shapes_namespace: str, engine: str = "fast"):
+        if engine not in ENGINES:
+            raise ValueError(f"unknown validation engine '{engine}': use one of {', '.join(ENGINES)}")
+        self.engine = engine
         self.shapes = load_shapes(vocab_namespace, shapes_namespace)
         self._names = dict(PREFIXES, rdfpub=vocab_namespace, shapes=shapes_namespace)
+        if engine == "fast":
+            self._fast = _fast_checker(vocab_namespace, shapes_namespace)
+        else:
+            remember_prepared_queries()
 
     def problems(self, data: Graph) -> list[Problem]:
         """Every violation and warning the shapes find in `data` (an empty list: conformant)."""
-        conforms, report, _ = pyshacl_validate(
-            data, shacl_graph=self.shapes, inference="none", advanced=False, allow_warnings=True)
-        if conforms:
-            return []
-        problems = [self._problem(report, result) for result in report.subjects(SH.resultSeverity, None)]
-        return sorted(problems, key=lambda p: (p.severity != "Violation", p.shape, p.focus, p.path, p.value))
+        if self.engine == "fast":
+            problems = [Problem(severity, shape, self._short(focus), self._path(path), self._short(value),
+                                message or "does not conform")
+                        for severity, shape, focus, path, value, message in self._fast.check(data)]
+        else:
+            # With allow_warnings, a report of warnings alone still "conforms": read the report itself.
+            _, report, _ = pyshacl_validate(
+                data, shacl_graph=self.shapes, inference="none", advanced=False, allow_warnings=True)
+            problems = [self._problem(report, result) for result in report.subjects(SH.resultSeverity, None)]
+        return sorted(set(problems), key=lambda p: (p.severity != "Violation", p.shape, p.focus, p.path, p.value,
+                                                    p.message))
+
+    def _path(self, path) -> str:
+        if isinstance(path, tuple):
+            return "^" + self._short(path[1])
+        return self._short(path)
 
     def _problem(self, report: Graph, result: Node) -> Problem:
         def one(predicate: URIRef) -> Node | None:
@@ -81,11 +111,13 @@ class Validator:
         # A property shape is a blank node: name it by the node shape that holds it.
         if shape is not None and not isinstance(shape, URIRef):
             shape = self.shapes.value(None, SH.property, shape) or shape
+        path = one(SH.resultPath)
+        inverse = report.value(path, SH.inversePath) if path is not None and not isinstance(path, URIRef) else None
         return Problem(
             severity=self._short(one(SH.resultSeverity)).split(":")[-1],
             shape=self._short(shape).split(":")[-1] if shape is not None else "",
             focus=self._short(one(SH.focusNode)),
-            path=self._short(one(SH.resultPath)),
+            path=("^" + self._short(inverse)) if inverse is not None else self._short(path),
             value=self._short(one(SH.value)),
             message=str(one(SH.resultMessage) or "does not conform"),
         )
