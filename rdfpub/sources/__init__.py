@@ -17,9 +17,10 @@ from typing import BinaryIO
 
 from rdfpub.errors import ParseError
 from rdfpub.model import Deletion, Record, Unreadable
-from rdfpub.sources import abstract_text, medline, pubmed_page
+from rdfpub.sources import abstract_text, medline, pubmed_page, pubmed_xml
 
 FORMATS: dict[str, ModuleType] = {
+    pubmed_xml.NAME: pubmed_xml,
     pubmed_page.NAME: pubmed_page,
     medline.NAME: medline,
     abstract_text.NAME: abstract_text,
@@ -30,10 +31,10 @@ _HEAD_BYTES = 8192
 
 def open_binary(path: Path) -> BinaryIO:
     """`path` as bytes, gunzipped when it starts with the gzip magic bytes (whatever its name)."""
-    raw = path.open("rb")
-    if raw.peek(2)[:2] == b"\x1f\x8b":
-        return gzip.GzipFile(fileobj=raw)  # type: ignore[return-value]
-    return raw
+    with path.open("rb") as probe:
+        compressed = probe.read(2) == b"\x1f\x8b"
+    # gzip.open owns (and so closes) the file it opens, unlike GzipFile(fileobj=...).
+    return gzip.open(path, "rb") if compressed else path.open("rb")  # type: ignore[return-value]
 
 
 def read_head(path: Path) -> str:
