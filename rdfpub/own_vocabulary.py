@@ -63,6 +63,10 @@ TERMS: tuple[Term, ...] = (
     Term("relatedRecordNote", _DATA, "related record note",
          "A link to another record (errata, comments, updates) that names no PMID, as the source writes "
          "it: the kind of link, then the citation.", FABIO.Expression, XSD.string, RDFS.comment),
+    Term("malformedIdentifier", _DATA, "malformed identifier",
+         "An identifier the source gives that is not well formed (a DOI without the 10. prefix, an ORCID "
+         "or ISSN failing its check digit): its kind and value as written, published as a note instead "
+         "of as an identifier.", None, XSD.string, RDFS.comment),
     Term("acronym", _DATA, "acronym", "A funding agency's acronym as written in a grant.", None, XSD.string),
     Term("country", _DATA, "country", "A funding agency's country as written in a grant.", None, XSD.string),
     Term("pmidVersion", _DATA, "PMID version",

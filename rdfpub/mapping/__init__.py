@@ -48,7 +48,8 @@ class Mapper:
     def map_record(self, record: Record, generated_at: datetime | None = None) -> MappedRecord:
         builder = GraphBuilder(self.iris)
         article = record.article
-        node = map_article(builder, article)
+        builder.primary = map_article(builder, article)
+        node = builder.primary
         map_history(builder, node, record.history)
         map_people(builder, node, article.authors, "author")
         map_subjects(builder, node, article)

@@ -35,6 +35,9 @@ def map_article(builder: GraphBuilder, item: Article, full: bool = True) -> URIR
     """The triples of one article and its IRI. `full` is False for an article a record only
     mentions (a similar or citing entry, a cited work): then only what the source says of it."""
     node = article_iri(builder, item)
+    if not full and (node in builder.described or node == builder.primary):
+        return node
+    builder.described.add(node)
     # A work known only from a citation (kind "") is an Expression of a kind the source does not say.
     builder.types(node, FABIO.Expression)
     if item.kind in _KIND_CLASSES:
@@ -89,20 +92,24 @@ def _identifier(builder: GraphBuilder, node: URIRef, scheme: URIRef, value: str)
 def _identifiers(builder: GraphBuilder, node: URIRef, item: Article) -> None:
     """PMID, PMCID and DOI both reified and as shortcuts, other ids reified, and the links out.
 
-    A value that does not normalise is written as given, so the shapes reject the record and say
-    which value is wrong instead of the value silently disappearing.
+    A PMID that does not normalise is written as given: it is what names the record, so the shapes
+    reject the record and say which value is wrong. A malformed DOI or PMCID is left out and kept
+    as a note the shapes warn about: the source has an error, the article is still worth publishing.
     """
     doi_text = item.doi or next((e.value for e in item.elocations if e.scheme.lower() == "doi"), None)
     pmid = normalize_pmid(item.pmid) if item.pmid else None
-    pmcid = normalize_pmcid(item.pmcid) if item.pmcid else None
-    doi = normalize_doi(doi_text) if doi_text else None
-    for scheme, raw, value, shortcut in ((DATACITE.pmid, item.pmid, pmid, FABIO.hasPubMedId),
-                                         (DATACITE.pmcid, item.pmcid, pmcid, FABIO.hasPubMedCentralId),
-                                         (DATACITE.doi, doi_text, doi, PRISM.doi)):
-        if raw is not None and raw.strip():
-            written = value or raw.strip()
-            builder.add(node, shortcut, written)
-            _identifier(builder, node, scheme, written)
+    if item.pmid is not None and item.pmid.strip():
+        written = pmid or item.pmid.strip()
+        builder.add(node, FABIO.hasPubMedId, written)
+        _identifier(builder, node, DATACITE.pmid, written)
+    pmcid = _secondary(builder, node, "PMCID", item.pmcid, normalize_pmcid)
+    doi = _secondary(builder, node, "DOI", doi_text, normalize_doi)
+    if pmcid:
+        builder.add(node, FABIO.hasPubMedCentralId, pmcid)
+        _identifier(builder, node, DATACITE.pmcid, pmcid)
+    if doi:
+        builder.add(node, PRISM.doi, doi)
+        _identifier(builder, node, DATACITE.doi, doi)
     for other in _other_ids(item):
         scheme = _OTHER_ID_SCHEMES.get(other.scheme.lower())
         if scheme is not None:
@@ -117,6 +124,16 @@ def _identifiers(builder: GraphBuilder, node: URIRef, item: Article) -> None:
         builder.add(node, RDFS.seeAlso, URIRef(PMC_PAGE.format(pmcid)))
     if doi:
         builder.add(node, OWL.sameAs, URIRef(doi_iri(doi)))
+
+
+def _secondary(builder: GraphBuilder, node: URIRef, label: str, raw: str | None, normalize) -> str | None:
+    """A secondary identifier in canonical form, or None; a malformed one becomes a noted warning."""
+    if raw is None or not raw.strip():
+        return None
+    value = normalize(raw)
+    if value is None:
+        builder.add(node, builder.term("malformedIdentifier"), f"{label} {raw.strip()}")
+    return value
 
 
 def _other_ids(item: Article) -> list[Identifier]:

@@ -22,6 +22,10 @@ class GraphBuilder:
         for prefix, namespace in PREFIXES.items():
             self.graph.bind(prefix, namespace)
         self.graph.bind("rdfpub", iris.vocab)
+        # Articles a record only mentions are described once, by their first mention: two
+        # references citing one PMID must not give it two DOIs.
+        self.described: set[URIRef] = set()
+        self.primary: URIRef | None = None  # the record's own article, once mapped
 
     def add(self, subject: Node, predicate: URIRef, value: Node | str | int | bool | None) -> None:
         """Adds a triple; a Python value becomes a literal, and None or '' adds nothing."""

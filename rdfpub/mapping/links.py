@@ -7,7 +7,7 @@ import re
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, XSD
 
-from rdfpub.identifiers import normalize_pmid
+from rdfpub.identifiers import normalize_doi, normalize_pmcid, normalize_pmid
 from rdfpub.mapping.article import map_article
 from rdfpub.mapping.builder import GraphBuilder
 from rdfpub.model import Article, Grant, Record, Reference
@@ -38,15 +38,19 @@ def map_links(builder: GraphBuilder, node: URIRef, record: Record) -> None:
 
 
 def _reference(builder: GraphBuilder, node: URIRef, reference: Reference) -> None:
-    """Every reference keeps its text and place; one that names a PMID or DOI also cites that work."""
+    """Every reference keeps its text and place; one that names a valid PMID or DOI also cites
+    that work. An id naming the citing article itself is a linking artefact, not a citation."""
     entry = URIRef(builder.iris.reference(str(node), reference.position))
     builder.add(node, FRBR.part, entry)
     builder.types(entry, BIRO.BibliographicReference)
     builder.add(entry, C4O.hasContent, reference.text)
     builder.add(entry, builder.term("position"), Literal(reference.position, datatype=XSD.positiveInteger))
-    if reference.pmid or reference.doi:
-        cited = map_article(builder, Article(pmid=reference.pmid, doi=reference.doi, pmcid=reference.pmcid,
-                                             citation_text=reference.text, kind=""), full=False)
+    pmid = normalize_pmid(reference.pmid) if reference.pmid else None
+    doi = normalize_doi(reference.doi) if reference.doi else None
+    pmcid = normalize_pmcid(reference.pmcid) if reference.pmcid else None
+    cited = map_article(builder, Article(pmid=pmid, doi=doi, pmcid=pmcid, citation_text=reference.text,
+                                         kind=""), full=False) if (pmid or doi) else None
+    if cited is not None and cited != node:
         builder.add(entry, BIRO.references, cited)
         builder.add(node, CITO.cites, cited)
 
@@ -57,7 +61,8 @@ def _correction(builder: GraphBuilder, node: URIRef, kind: str, text: str | None
     if not pmid and text and (match := _PMID_IN_TEXT.search(text)):
         pmid = match.group(1)
     predicate = CORRECTION_PROPERTIES.get(kind)
-    if pmid and normalize_pmid(pmid):
+    pmid = normalize_pmid(pmid) if pmid else None
+    if pmid and URIRef(builder.iris.pubmed_article(pmid)) != node:
         other = map_article(builder, Article(pmid=pmid, citation_text=text or f"PMID {pmid}", kind=""),
                             full=False)
         builder.add(node, predicate or DCTERMS.relation, other)

@@ -52,16 +52,16 @@ def _agent(builder: GraphBuilder, role: URIRef, person: Author) -> URIRef:
     builder.add(agent, FOAF.givenName, person.fore_name)
     builder.add(agent, FOAF.familyName, person.last_name)
     builder.add(agent, builder.term("initials"), person.initials)
-    if written:
-        # An ORCID that fails its checksum is still written, so the shapes reject the record.
-        value = orcid or written
-        identifier = URIRef(builder.iris.identifier("orcid", value))
+    if orcid:
+        identifier = URIRef(builder.iris.identifier("orcid", orcid))
         builder.add(agent, DATACITE.hasIdentifier, identifier)
         builder.types(identifier, DATACITE.Identifier)
         builder.add(identifier, DATACITE.usesIdentifierScheme, DATACITE.orcid)
-        builder.add(identifier, LITERAL.hasLiteralValue, value)
-        if orcid:
-            builder.add(agent, OWL.sameAs, URIRef(external(ORCID, orcid)))
+        builder.add(identifier, LITERAL.hasLiteralValue, orcid)
+        builder.add(agent, OWL.sameAs, URIRef(external(ORCID, orcid)))
+    elif written:
+        # A malformed ORCID (bad form or check digit) would name the wrong person: left out, noted.
+        builder.add(agent, builder.term("malformedIdentifier"), f"ORCID {written}")
     return agent
 
 

@@ -44,17 +44,22 @@ def map_venue(builder: GraphBuilder, node: URIRef, item: Article) -> None:
 
 
 def _normalised(journal: Journal) -> Journal:
-    """The journal with its ISSNs in canonical form where they are valid (the IRI is keyed on them);
-    an invalid one stays as written so the shapes can name it."""
+    """The journal with its ISSNs in canonical form (the IRI is keyed on them); a malformed ISSN
+    is dropped here and noted by _journal."""
     def fix(value: str | None) -> str | None:
-        return (normalize_issn(value) or value.strip()) if value else None
+        return normalize_issn(value) if value else None
     return Journal(journal.title, journal.iso_abbreviation, fix(journal.issn_print),
                    fix(journal.issn_electronic), fix(journal.issn_linking),
                    journal.nlm_id.strip() if journal.nlm_id else None)
 
 
-def _journal(builder: GraphBuilder, node: URIRef, journal: Journal) -> None:
-    journal = _normalised(journal)
+def _journal(builder: GraphBuilder, node: URIRef, source: Journal) -> None:
+    journal = _normalised(source)
+    for label, raw, kept in (("ISSN", source.issn_print, journal.issn_print),
+                             ("eISSN", source.issn_electronic, journal.issn_electronic),
+                             ("ISSN-L", source.issn_linking, journal.issn_linking)):
+        if raw and raw.strip() and not kept:
+            builder.add(node, builder.term("malformedIdentifier"), f"{label} {raw.strip()}")
     builder.types(node, FABIO.Journal)
     builder.add(node, DCTERMS.title, journal.title)
     builder.add(node, FABIO.hasNLMJournalTitleAbbreviation, journal.iso_abbreviation)
