@@ -64,6 +64,11 @@ def build_parser() -> argparse.ArgumentParser:
                             help="JSON Lines file for rejected records, rewritten by each run that "
                                  "rejects something (default: ./rdfpub-rejects.jsonl)")
     ingest_cmd.add_argument("--quiet", action="store_true", help="no progress line and no per-record messages")
+    ingest_cmd.add_argument("--batch-size", type=int, metavar="N",
+                            help=f"records per store transaction (default {ingest.BATCH_SIZE}): smaller "
+                                 "commits more often, larger is faster")
+    ingest_cmd.add_argument("--verbose", action="store_true",
+                            help="one line per record as it is committed (published, replaced, ...)")
 
     validate = commands.add_parser("validate", help="check records against the shapes; store nothing")
     _inputs_options(validate, ("--input-format",))
@@ -91,22 +96,26 @@ def _print_summary(summary: Summary, verb: str) -> None:
 
 
 def _run(settings: Settings, args: argparse.Namespace, store: Store | None, verb: str,
-         rejects: RejectsFile | None = None, quiet: bool = False) -> Summary:
-    progress = Progress(enabled=None if not quiet else False)
-    counts = {"done": 0}
+         rejects: RejectsFile | None = None, quiet: bool = False, verbose: bool = False) -> Summary:
+    progress = Progress(enabled=None if not (quiet or verbose) else False)
+    counts: dict[str, int] = {"done": 0}
 
     def on_outcome(outcome: Outcome) -> None:
         counts["done"] += 1
+        counts[outcome.status] = counts.get(outcome.status, 0) + 1
         if outcome.status == "rejected":
             if rejects is not None:
                 rejects.write(outcome)
             if not quiet:
                 progress.close()
                 print(f"rejected: {outcome.describe()}", file=sys.stderr)
-        progress.update(counts["done"], "")
+        elif verbose:
+            print(f"{outcome.status}: {outcome.label}", file=sys.stderr, flush=True)
+        progress.update(counts["done"], "  ".join(f"{name} {n:,}" for name, n in counts.items() if name != "done"))
 
     try:
-        summary = ingest.run(args.paths, settings, store, args.input_format, args.workers, on_outcome)
+        summary = ingest.run(args.paths, settings, store, args.input_format, args.workers, on_outcome,
+                             getattr(args, "batch_size", None))
     finally:
         progress.close()
         if rejects is not None:
@@ -120,7 +129,7 @@ def _run(settings: Settings, args: argparse.Namespace, store: Store | None, verb
 
 def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
     store = Store(settings.store)
-    summary = _run(settings, args, store, "ingest", RejectsFile(args.rejects), args.quiet)
+    summary = _run(settings, args, store, "ingest", RejectsFile(args.rejects), args.quiet, args.verbose)
     store.flush()
     return REJECTED if summary.rejected else OK
 

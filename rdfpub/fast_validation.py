@@ -129,6 +129,8 @@ class FastChecker:
             return not isinstance(value, BNode) and len(str(value)) >= int(rule)
         if parameter == SH["class"]:
             return not isinstance(value, Literal) and _instance_of(data, value, rule)
+        if parameter == SH.minInclusive:
+            return _at_least(value, rule)
         if parameter == SH["in"]:
             return value in rule
         if parameter == SH["or"]:
@@ -158,6 +160,16 @@ class FastChecker:
                         message = message.replace("{?" + name + "}", str(term)).replace("{$" + name + "}", str(term))
                 results.append((shape.severity, shape.name, bound["this"], bound.get("path"), bound.get("value"),
                                 message))
+
+
+def _at_least(value: Node, minimum: Literal) -> bool:
+    """pyshacl's sh:minInclusive: a literal whose value compares at or above the minimum."""
+    if not isinstance(value, Literal) or getattr(value, "ill_typed", None) is True:
+        return False
+    try:
+        return bool(value.value >= minimum.value) and value.value is not None
+    except TypeError:
+        return False
 
 
 def _instance_of(data: Graph, node: Node, rdf_class: URIRef) -> bool:

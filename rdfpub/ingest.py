@@ -138,10 +138,12 @@ class Publisher:
 
 
 def run(paths: Iterable[Path], settings: Settings, store: Store | None = None, format_name: str | None = None,
-        workers: int | None = None, on_outcome: Callable[[Outcome], None] | None = None) -> Summary:
+        workers: int | None = None, on_outcome: Callable[[Outcome], None] | None = None,
+        batch_size: int | None = None) -> Summary:
     """Reads every input, prepares each record and (with a store) publishes it; validates only without."""
     summary = Summary()
     publisher = Publisher(settings, store) if store is not None else None
+    batch_size = max(1, batch_size or BATCH_SIZE)
 
     def finish(results: list) -> None:
         outcomes = publisher.publish(results) if publisher else [
@@ -162,7 +164,7 @@ def run(paths: Iterable[Path], settings: Settings, store: Store | None = None, f
     everything = _chain(head, items)
     if workers <= 1 or len(head) < PARALLEL_THRESHOLD:
         preparer = Preparer(settings)
-        for batch in _batches(everything, BATCH_SIZE):
+        for batch in _batches(everything, batch_size):
             finish(preparer.prepare_batch(batch))
         return summary
     # spawn, not fork: the parent may hold an open store, whose threads and locks a fork would copy.
@@ -171,7 +173,7 @@ def run(paths: Iterable[Path], settings: Settings, store: Store | None = None, f
                              initargs=(settings,)) as pool:
         pending: deque[Future] = deque()
         try:
-            for batch in _batches(everything, BATCH_SIZE):
+            for batch in _batches(everything, batch_size):
                 pending.append(pool.submit(_prepare_in_worker, batch))
                 while len(pending) > 2 * workers:
                     finish(pending.popleft().result())

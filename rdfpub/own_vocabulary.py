@@ -32,7 +32,7 @@ TERMS: tuple[Term, ...] = (
     Term("position", _DATA, "position",
          "The 1-based place of an item (an author or editor role, a reference, an abstract section) "
          "in its ordered list; written beside oco:hasNext so order can be read without walking a chain.",
-         None, XSD.positiveInteger),
+         None, XSD.integer),
     Term("publicationTypeName", _DATA, "publication type name",
          "A PubMed publication type as PubMed names it (e.g. 'Clinical Trial'), kept whether or not "
          "FaBiO has a class for it.", FABIO.Expression, XSD.string),
@@ -70,7 +70,7 @@ TERMS: tuple[Term, ...] = (
     Term("acronym", _DATA, "acronym", "A funding agency's acronym as written in a grant.", None, XSD.string),
     Term("country", _DATA, "country", "A funding agency's country as written in a grant.", None, XSD.string),
     Term("pmidVersion", _DATA, "PMID version",
-         "The version of the PubMed record a record graph was made from.", PROV.Entity, XSD.positiveInteger),
+         "The version of the PubMed record a record graph was made from.", PROV.Entity, XSD.integer),
     Term("citationStatus", _DATA, "citation status",
          "The MEDLINE status of the source record (MEDLINE, PubMed-not-MEDLINE, In-Process, ...).",
          PROV.Entity, XSD.string),

@@ -14,7 +14,7 @@ from rdflib.term import Node
 # parameter is refused, so the fast checker can never silently check less than pyshacl does.
 SUPPORTED = {
     SH.minCount, SH.maxCount, SH.datatype, SH.nodeKind, SH.pattern, SH.minLength, SH["class"],
-    SH["in"], SH.hasValue, SH["or"], SH["not"],
+    SH["in"], SH.hasValue, SH["or"], SH["not"], SH.minInclusive,
 }
 _STRUCTURE = {SH.path, SH.property, SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.message,
               SH.severity, SH.sparql, SH.flags, SH.name, SH.description, SH.declare, SH.prefixes}

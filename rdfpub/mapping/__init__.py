@@ -59,7 +59,9 @@ class Mapper:
         digest = digest_of(builder.graph, PROV.generatedAtTime)
         builder.add(graph_iri, builder.term("contentDigest"), digest)
         when = (generated_at or datetime.now(timezone.utc)).replace(microsecond=0)
-        builder.add(graph_iri, PROV.generatedAtTime, Literal(when.isoformat(), datatype=XSD.dateTime))
+        # UTC written with "Z", the canonical form Oxigraph stores, so the stored graph is the validated one.
+        stamp = when.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        builder.add(graph_iri, PROV.generatedAtTime, Literal(stamp, datatype=XSD.dateTime))
         return MappedRecord(str(graph_iri), str(node), builder.graph, digest, article.pmid_version or 1,
                             record.revised.isoformat() if record.revised else "")
 
@@ -75,7 +77,7 @@ class Mapper:
             builder.add(graph_iri, PROV.wasDerivedFrom, URIRef(PUBMED_PAGE.format(pmid)))
         if record.article.pmid_version:
             builder.add(graph_iri, builder.term("pmidVersion"),
-                        Literal(record.article.pmid_version, datatype=XSD.positiveInteger))
+                        Literal(record.article.pmid_version, datatype=XSD.integer))
         builder.add(graph_iri, builder.term("citationStatus"), record.status)
         builder.add(graph_iri, builder.term("citationOwner"), record.owner)
         builder.add(graph_iri, builder.term("publicationStatus"), record.publication_status)

@@ -74,7 +74,7 @@ def _abstract(builder: GraphBuilder, node: URIRef, item: Article) -> None:
         builder.add(part, RDFS.label, section.label)
         builder.add(part, builder.term("nlmCategory"), section.category)
         builder.add(part, RDF.value, section.text)
-        builder.add(part, builder.term("position"), Literal(position, datatype=XSD.positiveInteger))
+        builder.add(part, builder.term("position"), Literal(position, datatype=XSD.integer))
     for other in item.other_abstracts:
         builder.add(node, builder.term("otherAbstract"), other.text)
 

@@ -44,7 +44,7 @@ def _reference(builder: GraphBuilder, node: URIRef, reference: Reference) -> Non
     builder.add(node, FRBR.part, entry)
     builder.types(entry, BIRO.BibliographicReference)
     builder.add(entry, C4O.hasContent, reference.text)
-    builder.add(entry, builder.term("position"), Literal(reference.position, datatype=XSD.positiveInteger))
+    builder.add(entry, builder.term("position"), Literal(reference.position, datatype=XSD.integer))
     pmid = normalize_pmid(reference.pmid) if reference.pmid else None
     doi = normalize_doi(reference.doi) if reference.doi else None
     pmcid = normalize_pmcid(reference.pmcid) if reference.pmcid else None

@@ -21,7 +21,7 @@ def map_people(builder: GraphBuilder, document: URIRef, people: tuple[Author, ..
         builder.add(document, PRO.isDocumentContextFor, role)
         builder.types(role, PRO.RoleInTime)
         builder.add(role, PRO.withRole, role_type)
-        builder.add(role, builder.term("position"), Literal(position, datatype=XSD.positiveInteger))
+        builder.add(role, builder.term("position"), Literal(position, datatype=XSD.integer))
         if position < len(roles):
             builder.add(role, OCO.hasNext, roles[position])
         if person.equal_contribution:

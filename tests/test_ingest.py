@@ -1,0 +1,190 @@
+"""Whole ingest runs on real files: versions, deletions, re-runs, rejects, bad inputs, workers, a killed run."""
+
+import gzip
+import hashlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from rdfpub import ingest
+from rdfpub.store import Store
+
+from conftest import BASE, DATA
+
+SINGLE = DATA / "tipplerow__pubmed__pubmed-lib__data__test__32048627.xml"
+SAMPLE = DATA / "tipplerow__pubmed__pubmed-lib__data__test__pubmed_sample.xml"
+BASELINE = DATA / "net-synergy__pubmedparser__data__pubmed21n1005.xml.gz"
+XML_FIXTURES = sorted(p for p in DATA.iterdir() if p.name.endswith((".xml", ".xml.gz")))
+
+
+def _titles(store: Store, pmid: str) -> set[str]:
+    rows = store.query(f'SELECT ?t {{ ?a <http://purl.org/spar/fabio/hasPubMedId> "{pmid}" ; '
+                       f'<http://purl.org/dc/terms/title> ?t }}')
+    return {row["t"].value for row in rows}
+
+
+def _variant(tmp_path: Path, name: str, revised_year: str, title_suffix: str) -> Path:
+    """The real record with its DateRevised year and the end of its title changed, to tell versions apart."""
+    text = SINGLE.read_text(encoding="utf-8")
+    text = text.replace("<DateRevised>\n        <Year>2020</Year>", f"<DateRevised>\n        <Year>{revised_year}</Year>", 1)
+    text = text.replace("myeloma cell line.</ArticleTitle>", f"myeloma cell line{title_suffix}.</ArticleTitle>", 1)
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_later_revision_replaces_and_an_older_one_does_not(tmp_path, fresh_settings):
+    store = Store(fresh_settings.store)
+    newer = _variant(tmp_path, "newer.xml", "2023", " (revised)")
+    older = _variant(tmp_path, "older.xml", "2020", "")
+    assert ingest.run([older], fresh_settings, store).published == 1
+    assert ingest.run([newer], fresh_settings, store).replaced == 1
+    summary = ingest.run([older], fresh_settings, store)
+    assert (summary.older, summary.replaced) == (1, 0)
+    assert _titles(store, "32048627") == {
+        "In vitro comparison of the cytotoxic effects of statins in the U266 myeloma cell line (revised)."}
+
+
+def test_a_newer_pmid_version_wins(tmp_path, fresh_settings):
+    store = Store(fresh_settings.store)
+    version2 = tmp_path / "v2.xml"
+    version2.write_text(SINGLE.read_text(encoding="utf-8").replace(
+        '<PMID Version="1">32048627</PMID>', '<PMID Version="2">32048627</PMID>', 1).replace(
+        "myeloma cell line.</ArticleTitle>", "myeloma cell line, v2.</ArticleTitle>", 1), encoding="utf-8")
+    ingest.run([version2], fresh_settings, store)
+    assert ingest.run([SINGLE], fresh_settings, store).older == 1
+    assert any("v2" in title for title in _titles(store, "32048627"))
+
+
+def test_the_same_file_twice_changes_nothing(fresh_settings):
+    store = Store(fresh_settings.store)
+    first = ingest.run([BASELINE], fresh_settings, store)
+    before = b"".join(store.dump("nq"))
+    second = ingest.run([BASELINE], fresh_settings, store)
+    assert first.published == 20 and second.unchanged == 20 and not second.rejected
+    assert b"".join(store.dump("nq")) == before
+
+
+def test_delete_citation_removes_records(tmp_path, fresh_settings):
+    store = Store(fresh_settings.store)
+    first = ingest.run([SAMPLE], fresh_settings, store)
+    assert first.deleted == 0  # the sample's own DeleteCitation names records it does not hold
+    # An update file that withdraws two of the sample's records, as the daily update files do.
+    withdrawn = ["31383287", "28941948"]
+    present = [pmid for pmid in withdrawn if _titles(store, pmid)]
+    update = tmp_path / "update.xml"
+    update.write_text("<PubmedArticleSet><DeleteCitation>" + "".join(
+        f'<PMID Version="1">{pmid}</PMID>' for pmid in withdrawn) + "</DeleteCitation></PubmedArticleSet>",
+        encoding="utf-8")
+    before = store.graph_count()
+    summary = ingest.run([update], fresh_settings, store)
+    assert summary.deleted == len(present) >= 1
+    assert not any(_titles(store, pmid) for pmid in withdrawn)
+    assert store.graph_count() == before - len(present)
+    dump = b"".join(store.dump("nq")).decode()
+    assert all(f"<{BASE}/graph/pubmed/{pmid}>" not in dump for pmid in withdrawn)
+
+
+def test_rejects_file_holds_what_a_person_needs(tmp_path, fresh_settings):
+    bad = tmp_path / "bad.xml"
+    bad.write_text(SINGLE.read_text(encoding="utf-8").replace("<ArticleTitle>", "<ArticleTitle>", 1).replace(
+        '<PMID Version="1">32048627</PMID>', '<PMID Version="1">3204862X</PMID>', 1), encoding="utf-8")
+    rejects = tmp_path / "rejects.jsonl"
+    result = subprocess.run([sys.executable, "-m", "rdfpub", "ingest", str(bad), str(SINGLE), "--store",
+                             str(tmp_path / "store"), "--rejects", str(rejects), "--quiet"],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    (entry,) = [json.loads(line) for line in rejects.read_text(encoding="utf-8").splitlines()]
+    assert entry["source"] == str(bad) and entry["position"] == 1 and entry["pmid"] == "3204862X"
+    assert "violation" in entry["reason"]
+    assert any(p["value"] == '"3204862X"' and p["path"] == "fabio:hasPubMedId" for p in entry["problems"])
+    assert entry["original"].startswith("<PubmedArticle") and "3204862X" in entry["original"]
+    assert "1 published" in result.stderr
+
+
+def test_truncated_gzip_keeps_the_records_before_the_cut(tmp_path, fresh_settings):
+    whole = gzip.decompress(BASELINE.read_bytes())
+    cut = tmp_path / "cut.xml.gz"
+    cut.write_bytes(gzip.compress(whole)[: len(gzip.compress(whole)) * 2 // 3])
+    store = Store(fresh_settings.store)
+    summary = ingest.run([cut], fresh_settings, store)
+    (failure,) = summary.rejected
+    assert not failure.is_record and "truncated" in failure.reason
+    assert 0 < summary.published < 20 and store.graph_count() == summary.published
+
+
+@pytest.mark.parametrize(("content", "words"), [
+    (b"\x89PNG\r\n\x1a\n" + bytes(range(256)), "not a format"),
+    (b"<html><body>PMID- 1</body></html>", "not a format"),
+    ("PMID- 1\nTI  - Caf\xe9 au lait\nFAU - M\xfcller, Hans\n".encode("latin-1"), "UTF-8"),
+])
+def test_inputs_that_are_not_pubmed_get_a_clear_reason(tmp_path, fresh_settings, content, words):
+    path = tmp_path / "input.bin"
+    path.write_bytes(content)
+    (failure,) = ingest.run([path], fresh_settings).rejected
+    assert words in failure.reason
+
+
+def test_workers_give_the_same_store_as_one_process(tmp_path, fresh_settings, monkeypatch):
+    monkeypatch.setattr(ingest, "PARALLEL_THRESHOLD", 8)
+    monkeypatch.setattr(ingest, "BATCH_SIZE", 4)
+    single = Store(tmp_path / "single")
+    parallel = Store(tmp_path / "parallel")
+    one = ingest.run(XML_FIXTURES, fresh_settings, single, workers=1)
+    two = ingest.run(XML_FIXTURES, fresh_settings, parallel, workers=2)
+    assert (one.published, one.replaced, one.deleted, len(one.rejected)) == (
+        two.published, two.replaced, two.deleted, len(two.rejected))
+    assert _graph_digests(single) == _graph_digests(parallel)
+
+
+def _graph_digests(store: Store) -> dict[str, str]:
+    rows = store.query(f"SELECT ?g ?d {{ GRAPH ?g {{ ?g <{BASE}/vocab#contentDigest> ?d }} }}")
+    return {row["g"].value: row["d"].value for row in rows}
+
+
+def _recomputed_digest_is_stored(store: Store, graph: str) -> bool:
+    """A graph is whole when the digest written with it equals the digest of what is there now."""
+    from rdflib import Graph
+    quads = store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+    data = Graph().parse(data=quads.serialize(format=__import__("pyoxigraph").RdfFormat.N_TRIPLES), format="nt")
+    skip = {f"{BASE}/vocab#contentDigest", "http://www.w3.org/ns/prov#generatedAtTime"}
+    lines = sorted(f"{s.n3()} {p.n3()} {o.n3()}" for s, p, o in data if str(p) not in skip)
+    stored = {str(o) for o in data.objects(None, __import__("rdflib").URIRef(f"{BASE}/vocab#contentDigest"))}
+    return stored == {hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()}
+
+
+def test_a_killed_ingest_leaves_whole_records_and_a_rerun_finishes(tmp_path):
+    store_dir = tmp_path / "store"
+    command = [sys.executable, "-m", "rdfpub", "ingest", *map(str, XML_FIXTURES), "--store", str(store_dir),
+               "--workers", "1", "--batch-size", "2", "--verbose", "--rejects", str(tmp_path / "rejects.jsonl")]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RDFPUB_")}
+    process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, env=env)
+    committed = 0
+    deadline = time.monotonic() + 120
+    for line in process.stderr:
+        committed += line.startswith(("published:", "replaced:"))
+        if committed >= 12 or time.monotonic() > deadline:
+            break
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    process.stderr.close()
+    assert committed >= 12, "the run ended before it could be killed halfway"
+
+    store = Store(store_dir)
+    graphs = list(_graph_digests(store))
+    assert 12 <= len(graphs) < 40
+    assert all(_recomputed_digest_is_stored(store, graph) for graph in graphs)
+    del store
+    rerun = subprocess.run(command[:-3] + ["--quiet", "--rejects", str(tmp_path / "rejects.jsonl")],
+                           capture_output=True, text=True, env=env, timeout=300)
+    assert rerun.returncode in (0, 1), rerun.stderr
+    clean_dir = tmp_path / "clean"
+    subprocess.run(command[:4] + [str(p) for p in XML_FIXTURES] + ["--store", str(clean_dir), "--quiet"],
+                   capture_output=True, text=True, env=env, timeout=300)
+    assert _graph_digests(Store(store_dir)) == _graph_digests(Store(clean_dir))
