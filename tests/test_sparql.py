@@ -96,12 +96,18 @@ def test_default_graph_uri_restricts_the_dataset(client):
 
 
 @pytest.mark.parametrize(("kwargs", "status", "words"), [
-    ({"params": {}}, 400, "no query"),
     ({"params": {"query": "SELEC ?x"}}, 400, "not valid SPARQL"),
     ({"params": [("query", "ASK {}"), ("query", "ASK {}")]}, 400, "more than one query"),
     ({"params": {"query": "SELECT * { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"}}, 400, "SERVICE"),
     ({"params": {"update": "DROP ALL"}}, 403, "read-only"),
-    ({"params": {"query": "DROP ALL"}}, 400, "not valid SPARQL"),
+    ({"params": {"query": "DROP ALL"}}, 403, "read-only"),
+    ({"params": {"query": "PREFIX ex: <http://example.org/> INSERT DATA { ex:a ex:b ex:c }"}}, 403, "read-only"),
+    ({"params": {"query": "LOAD <http://127.0.0.1:9/data.ttl>"}}, 403, "read-only"),
+    ({"params": {"query": TITLE_QUERY, "format": "turtle"}}, 400, "not available for SELECT"),
+    ({"params": {"query": CONSTRUCT, "format": "csv"}}, 400, "not available for CONSTRUCT"),
+    ({"params": {"query": CONSTRUCT}, "headers": {"Accept": "text/csv"}}, 406, "available"),
+    ({"params": {"query": "ASK {}", "default-graph-uri": "not an iri"}}, 400, "not valid"),
+    ({"params": {"query": "SELECT * { FILTER(" + "!" * 5000 + "true) }"}}, 400, "operators"),
     ({"params": {"query": TITLE_QUERY}, "headers": {"Accept": "image/png"}}, 406, "available"),
     ({"params": {"query": TITLE_QUERY, "format": "yaml"}}, 400, "format 'yaml'"),
 ])
@@ -120,6 +126,11 @@ def test_bad_post_requests(client):
     assert bad_utf8.status_code == 400 and "UTF-8" in bad_utf8.text
     form_update = client.post("/sparql", data={"update": "INSERT DATA { <a:b> <a:c> <a:d> }"})
     assert form_update.status_code == 403
+
+
+def test_post_without_a_query(client):
+    response = client.post("/sparql", data={"format": "json"})
+    assert response.status_code == 400 and "no query" in response.text
 
 
 def test_non_utf8_query_string(client):
@@ -147,3 +158,125 @@ def test_errors_are_plain_text_with_cors(client):
     assert response.headers["access-control-allow-origin"] == "*"
     assert json.dumps  # the body is text, not JSON
     assert response.headers["content-type"].startswith("text/plain")
+
+
+def test_csv_is_rfc4180_with_crlf(client):
+    query = ('SELECT ?pmid ?title ?missing WHERE { ?a <http://purl.org/spar/fabio/hasPubMedId> ?pmid ; '
+             '<http://purl.org/dc/terms/title> ?title FILTER(?pmid = "30445512") OPTIONAL { ?a <urn:none> ?missing } }')
+    body = client.get("/sparql", params={"query": query, "format": "csv"}).content
+    assert body == f'pmid,title,missing\r\n30445512,"{TITLE}",\r\n'.encode() or b"," not in TITLE.encode()
+    assert body.split(b"\r\n")[0] == b"pmid,title,missing" and body.endswith(b"\r\n")
+    assert list(csv.reader(io.StringIO(body.decode(), newline=""))) == [["pmid", "title", "missing"],
+                                                                       ["30445512", TITLE, ""]]
+
+
+def test_every_term_kind_in_every_results_format(client):
+    query = ('SELECT ?iri ?lang ?typed ?plain ?bnode WHERE { BIND(<http://example.org/a> AS ?iri) '
+             'BIND("Überblick\\t\\"x\\""@de AS ?lang) BIND(3 AS ?typed) BIND("a,b" AS ?plain) BIND(BNODE() AS ?bnode) }')
+    data = client.get("/sparql", params={"query": query}).json()
+    (row,) = data["results"]["bindings"]
+    assert data["head"]["vars"] == ["iri", "lang", "typed", "plain", "bnode"]
+    assert row["iri"] == {"type": "uri", "value": "http://example.org/a"}
+    assert row["lang"] == {"type": "literal", "value": 'Überblick\t"x"', "xml:lang": "de"}
+    assert row["typed"] == {"type": "literal", "value": "3", "datatype": "http://www.w3.org/2001/XMLSchema#integer"}
+    assert row["plain"] == {"type": "literal", "value": "a,b"}
+    assert row["bnode"]["type"] == "bnode"
+    root = ET.fromstring(client.get("/sparql", params={"query": query, "format": "xml"}).content)
+    bindings = {b.get("name"): b[0] for b in root.iter(SPARQL_RESULTS + "binding")}
+    assert bindings["lang"].get("{http://www.w3.org/XML/1998/namespace}lang") == "de"
+    assert bindings["lang"].text == 'Überblick\t"x"'
+    assert bindings["typed"].get("datatype").endswith("#integer") and bindings["iri"].tag == SPARQL_RESULTS + "uri"
+    assert bindings["bnode"].tag == SPARQL_RESULTS + "bnode"
+    tsv = client.get("/sparql", params={"query": query, "format": "tsv"}).content.decode()
+    header, line, end = tsv.split("\n")
+    assert header == "?iri\t?lang\t?typed\t?plain\t?bnode" and end == ""
+    cells = line.split("\t")
+    assert cells[:4] == ["<http://example.org/a>", '"Überblick\\t\\"x\\""@de',
+                         '"3"^^<http://www.w3.org/2001/XMLSchema#integer>', '"a,b"']
+    assert cells[4].startswith("_:")
+    rows = list(csv.reader(io.StringIO(client.get("/sparql", params={"query": query, "format": "csv"}).text,
+                                       newline="")))
+    assert rows[1][:4] == ["http://example.org/a", 'Überblick\t"x"', "3", "a,b"] and rows[1][4].startswith("_:")
+
+
+def test_ask_in_xml_csv_tsv(client):
+    ask = "ASK { ?s ?p ?o }"
+    root = ET.fromstring(client.get("/sparql", params={"query": ask, "format": "xml"}).content)
+    assert root.find(SPARQL_RESULTS + "boolean").text == "true"
+    assert client.get("/sparql", params={"query": "ASK { <urn:x> ?p ?o }", "format": "json"}).json() == {
+        "head": {}, "boolean": False}
+    assert client.get("/sparql", params={"query": ask, "format": "csv"}).text == "true\r\n"
+
+
+@pytest.mark.parametrize(("accept", "rdflib_format"), [
+    ("application/n-quads", "nquads"), ("application/trig", "trig")])
+def test_construct_as_datasets(client, accept, rdflib_format):
+    from rdflib import Dataset
+    response = client.get("/sparql", params={"query": CONSTRUCT}, headers={"Accept": accept})
+    assert response.headers["content-type"].startswith(accept)
+    dataset = Dataset()
+    dataset.parse(data=response.content, format=rdflib_format)
+    assert {(s, p, o) for s, p, o, _ in dataset.quads()} == {(URIRef("http://localhost:8000/pubmed/30445512"),
+                                                               URIRef("http://purl.org/dc/terms/title"), Literal(TITLE))}
+
+
+def test_describe(client):
+    response = client.get("/sparql", params={"query": "DESCRIBE <http://localhost:8000/pubmed/30445512>"})
+    graph = Graph().parse(data=response.content, format="turtle")
+    assert (URIRef("http://localhost:8000/pubmed/30445512"), URIRef("http://purl.org/dc/terms/title"),
+            Literal(TITLE)) in graph
+
+
+def test_accept_q_values_choose_the_format(client):
+    response = client.get("/sparql", params={"query": TITLE_QUERY},
+                          headers={"Accept": "text/csv;q=0.5, application/sparql-results+xml;q=0.9"})
+    assert response.headers["content-type"].startswith("application/sparql-results+xml")
+
+
+def test_dataset_of_the_query_and_of_the_request(client):
+    graph = "http://localhost:8000/graph/pubmed/30445512"
+    count = "SELECT (COUNT(*) AS ?n) {} "
+    def n(query, **params):
+        body = client.get("/sparql", params={"query": query, **params}).json()
+        return int(body["results"]["bindings"][0]["n"]["value"])
+    union = n("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")
+    assert union > 300
+    # FROM names a graph of the store (never fetched); an unknown one is empty.
+    assert n("SELECT (COUNT(*) AS ?n) FROM <urn:nothing> { ?s ?p ?o }") == 0
+    assert n(f"SELECT (COUNT(*) AS ?n) FROM <{graph}> {{ ?s ?p ?o }}") == union
+    # The protocol's default-graph-uri wins over the query's FROM (SPARQL 1.1 Protocol 2.1.4).
+    assert n("SELECT (COUNT(*) AS ?n) FROM <urn:nothing> { ?s ?p ?o }", **{"default-graph-uri": graph}) == union
+    # named-graph-uri alone: the named graphs given, and an empty default graph.
+    assert n("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }", **{"named-graph-uri": graph}) == 0
+    assert n("SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }", **{"named-graph-uri": graph}) == union
+    assert n("SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }", **{"named-graph-uri": "urn:x"}) == 0
+    assert n(count) == 1
+
+
+def test_other_methods_are_not_allowed(client):
+    for method in ("PUT", "DELETE", "PATCH"):
+        response = client.request(method, "/sparql", content=b"x")
+        assert response.status_code == 405
+        assert "POST" in response.headers["allow"]
+
+
+def test_head_and_options(client):
+    head = client.head("/sparql", params={"query": TITLE_QUERY})
+    assert head.status_code == 200 and head.content == b""
+    assert head.headers["content-type"].startswith("application/sparql-results+json")
+    options = client.options("/sparql")
+    assert options.status_code == 204 and options.headers["allow"] == "GET, HEAD, POST, OPTIONS"
+    assert options.headers["access-control-allow-origin"] == "*"
+    preflight = client.options("/sparql", headers={"Origin": "https://example.org",
+                                                   "Access-Control-Request-Method": "POST",
+                                                   "Access-Control-Request-Headers": "content-type"})
+    assert preflight.status_code == 200 and preflight.headers["access-control-allow-origin"] == "*"
+
+
+def test_every_error_has_cors(client):
+    for response in (client.get("/sparql", params={"query": "nonsense"}),
+                     client.post("/sparql", content=b"x", headers={"Content-Type": "text/plain"}),
+                     client.get("/sparql", params={"query": TITLE_QUERY}, headers={"Accept": "image/png"}),
+                     client.post("/sparql", data={"update": "DROP ALL"})):
+        assert response.status_code >= 400
+        assert response.headers["access-control-allow-origin"] == "*"

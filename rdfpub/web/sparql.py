@@ -1,161 +1,152 @@
-"""The SPARQL 1.1 Protocol query endpoint at /sparql: read-only, negotiated, run off the event loop."""
+"""The SPARQL 1.1 Protocol query endpoint at /sparql: read-only, negotiated, run in worker processes with a deadline."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from urllib.parse import parse_qsl
+import os
+from contextlib import asynccontextmanager
+from pathlib import Path
 
 import pyoxigraph as ox
-from fastapi import APIRouter, Request
-from fastapi.responses import PlainTextResponse, Response
-from starlette.concurrency import run_in_threadpool
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import FileResponse, PlainTextResponse, Response
+from starlette.background import BackgroundTask
 
 from rdfpub.errors import QueryRejected
-from rdfpub.negotiation import GRAPH_TYPES, RESULTS_TYPES, negotiate
-from rdfpub.web.query_guard import check_query
+from rdfpub.negotiation import RESULTS_TYPES, negotiate
+from rdfpub.web import service_description
+from rdfpub.web.query_guard import check_query, has_dataset_clause, is_update
+from rdfpub.web.query_workers import QueryFailed, QueryPool
+from rdfpub.web.sparql_request import ProtocolError, read_only, read_query_request, result_formats
 
 router = APIRouter()
 
-_RESULTS_FORMATS = {
-    "json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML,
-    "csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV,
+STATIC = Path(__file__).parent / "static"
+ASSETS = {"sparql.js": "text/javascript", "sparql.css": "text/css"}
+ALLOW = "GET, HEAD, POST, OPTIONS"
+# Every response, errors included, may be read cross-origin; Vary because the body is negotiated.
+COMMON_HEADERS = {"Access-Control-Allow-Origin": "*", "Vary": "Accept"}
+# The service description in RDF, or the query page for a browser.
+DESCRIPTION_TYPES = {
+    "text/turtle": ox.RdfFormat.TURTLE, "text/html": None, "application/ld+json": ox.RdfFormat.JSON_LD,
+    "application/n-triples": ox.RdfFormat.N_TRIPLES, "application/rdf+xml": ox.RdfFormat.RDF_XML,
+    "application/trig": ox.RdfFormat.TRIG, "application/n-quads": ox.RdfFormat.N_QUADS,
 }
-_GRAPH_FORMATS = {
-    "turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD,
-    "rdfxml": ox.RdfFormat.RDF_XML, "nq": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG,
-}
-# Formats a client can name with ?format= when it cannot set an Accept header.
-_FORMAT_PARAMETER = {name: media for media, name in {**RESULTS_TYPES, **GRAPH_TYPES}.items()}
+# The query page keeps to this origin: no CDN, no inline script.
+PAGE_POLICY = "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'"
 
 
-class ProtocolError(Exception):
-    """A request the SPARQL 1.1 Protocol says to refuse, with the HTTP status to refuse it with."""
-
-    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None):
-        super().__init__(message)
-        self.status = status
-        self.headers = headers or {}
-
-
-@dataclass(frozen=True)
-class QueryRequest:
-    query: str
-    default_graphs: list[str]
-    named_graphs: list[str]
-    format: str | None
+def query_pool(app: FastAPI) -> QueryPool:
+    """The app's worker pool, started on first use when the app runs without its lifespan."""
+    pool = getattr(app.state, "query_pool", None)
+    if pool is None:
+        settings = app.state.settings
+        pool = QueryPool(app.state.store, settings.query_workers, settings.query_timeout)
+        pool.start()
+        app.state.query_pool = pool
+    return pool
 
 
-def _decode_pairs(raw: bytes, where: str) -> list[tuple[str, str]]:
+@asynccontextmanager
+async def lifespan(app: FastAPI):
+    """Publishes a checkpoint and starts the workers with the server; stops them with it."""
+    query_pool(app)
     try:
-        return parse_qsl(raw.decode("ascii", errors="strict"), keep_blank_values=True,
-                         encoding="utf-8", errors="strict")
-    except UnicodeDecodeError:
-        raise ProtocolError(400, f"the {where} is not valid percent-encoded UTF-8") from None
+        yield
+    finally:
+        app.state.query_pool.close()
+        app.state.query_pool = None
 
 
-async def read_query_request(request: Request) -> QueryRequest | None:
-    """The query and its dataset from a GET, a POST form or a POST with the query as body
-    (SPARQL 1.1 Protocol, section 2.1); None when the request carries no query at all."""
-    pairs = _decode_pairs(request.scope.get("query_string", b""), "query string")
-    if request.method == "POST":
-        media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-        body = await request.body()
-        if media_type == "application/x-www-form-urlencoded":
-            pairs += _decode_pairs(body, "form body")
-        elif media_type == "application/sparql-query":
-            if any(name == "query" for name, _ in pairs):
-                raise ProtocolError(400, "a query was sent both as the body and as ?query=; send one")
-            try:
-                pairs.append(("query", body.decode("utf-8")))
-            except UnicodeDecodeError:
-                raise ProtocolError(400, "the query body is not valid UTF-8") from None
-        elif media_type == "application/sparql-update":
-            raise _read_only()
-        else:
-            raise ProtocolError(415, f"POST a query as application/x-www-form-urlencoded or "
-                                     f"application/sparql-query, not '{media_type or 'no content type'}'")
-    if any(name in ("update", "using-graph-uri", "using-named-graph-uri") for name, _ in pairs):
-        raise _read_only()
-    queries = [value for name, value in pairs if name == "query"]
-    if len(queries) > 1:
-        raise ProtocolError(400, "the request holds more than one query; send exactly one")
-    formats = [value for name, value in pairs if name == "format"]
-    if not queries:
-        return None
-    return QueryRequest(
-        query=queries[0],
-        default_graphs=[value for name, value in pairs if name == "default-graph-uri"],
-        named_graphs=[value for name, value in pairs if name == "named-graph-uri"],
-        format=formats[0] if formats else None,
-    )
+def _error(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
+    return PlainTextResponse(message + "\n", status_code=status, headers={**COMMON_HEADERS, **(headers or {})})
 
 
-def _read_only() -> ProtocolError:
-    return ProtocolError(403, "this endpoint is read-only: SPARQL Update is not accepted")
+def _dataset(query_request) -> str:
+    if query_request.names_dataset:
+        return "request"
+    # A query's own FROM must not be overridden by the union default graph.
+    return "query" if has_dataset_clause(query_request.query) else "union"
 
 
-def _execute(store, request: QueryRequest):
+async def _answer(request: Request, query_request) -> Response:
+    if is_update(query_request.query):
+        raise read_only()
     try:
-        return store.query(request.query, request.default_graphs, request.named_graphs)
-    except SyntaxError as error:
-        raise ProtocolError(400, f"the query is not valid SPARQL 1.1: {error}") from None
-    except ValueError as error:  # e.g. a default-graph-uri that is not an IRI
-        raise ProtocolError(400, f"the request is not valid: {error}") from None
+        check_query(query_request.query)
+    except QueryRejected as error:
+        raise ProtocolError(400, str(error)) from None
+    settings = request.app.state.settings
+    job = {"kind": "query", "query": query_request.query, "dataset": _dataset(query_request),
+           "default_graphs": query_request.default_graphs, "named_graphs": query_request.named_graphs,
+           "max_rows": settings.max_result_rows, "max_bytes": settings.max_response_bytes,
+           **result_formats(query_request, request.headers.get("accept"))}
+    reply = await query_pool(request.app).run(job)
+    if reply["status"] != 200:
+        raise ProtocolError(reply["status"], reply["message"])
+    headers = dict(COMMON_HEADERS)
+    if reply["truncated"]:
+        headers["Rdfpub-Truncated"] = reply["truncated"]
+    if reply["path"] is None:
+        return Response(reply["body"], media_type=reply["media_type"], headers=headers)
+    return FileResponse(reply["path"], media_type=reply["media_type"], headers=headers,
+                        background=BackgroundTask(os.unlink, reply["path"]))
 
 
-def _choose_format(is_graph: bool, accept: str | None, format_parameter: str | None):
-    """The media type and pyoxigraph format for the result, from ?format= or the Accept header."""
-    table, formats = (GRAPH_TYPES, _GRAPH_FORMATS) if is_graph else (RESULTS_TYPES, _RESULTS_FORMATS)
-    if format_parameter:
-        media_type = _FORMAT_PARAMETER.get(format_parameter, format_parameter)
-        if media_type not in table:
-            raise ProtocolError(400, f"format '{format_parameter}' is not available for this query; "
-                                     f"use one of {', '.join(table.values())}")
-    else:
-        media_type = negotiate(accept, list(table))
-        if media_type is None:
-            raise ProtocolError(406, f"none of the accepted types can carry this result; "
-                                     f"available: {', '.join(table)}")
-    return media_type, formats[table[media_type]]
+def _wants_page(request: Request) -> bool:
+    """A browser that asks for HTML before any results format (a link to /sparql?query=...)."""
+    return negotiate(request.headers.get("accept"), [*RESULTS_TYPES, "text/html"]) == "text/html"
 
 
-def _run(store, request: QueryRequest, accept: str | None) -> tuple[bytes, str]:
-    """Runs and serialises a query on the calling thread.
+async def _page(request: Request, query: str | None) -> Response:
+    state = request.app.state
+    examples = service_description.examples(state.settings.base_iri)
+    response = state.templates.TemplateResponse(request, "sparql.html", {
+        "title": state.settings.title, "examples": examples,
+        "query": query if query is not None else examples[0]["query"], "run": query is not None,
+        "timeout": state.settings.query_timeout, "max_rows": state.settings.max_result_rows,
+    })
+    response.headers.update({**COMMON_HEADERS, "Content-Security-Policy": PAGE_POLICY})
+    return response
 
-    pyoxigraph's result iterators must be used and dropped on the thread that made them, so
-    nothing here lets the result outlive this call, not even inside an exception's traceback.
-    """
-    result = _execute(store, request)
-    is_graph = isinstance(result, ox.QueryTriples)
+
+async def _describe(request: Request) -> Response:
+    """The service description (SPARQL 1.1 Service Description, section 2: at the endpoint URL)."""
+    media_type = negotiate(request.headers.get("accept"), list(DESCRIPTION_TYPES))
+    if media_type is None:
+        raise ProtocolError(406, f"the service description is available as {', '.join(DESCRIPTION_TYPES)}")
+    if media_type == "text/html":
+        return await _page(request, None)
+    settings = request.app.state.settings
     try:
-        media_type, rdf_format = _choose_format(is_graph, accept, request.format)
-    except ProtocolError:
-        del result
-        raise
-    failure = None
-    try:
-        body = result.serialize(format=rdf_format)
-    except OSError as error:  # evaluation is lazy: engine errors surface while serialising
-        failure = f"the query failed while running: {error}"
-    del result
-    if failure:
-        raise ProtocolError(500, failure)
-    return body, media_type
+        stats = await query_pool(request.app).stats(service_description.STATS_QUERIES)
+    except QueryFailed:
+        stats = {}  # the description without its counts beats no description
+    triples = service_description.description(f"{settings.base_iri}/sparql", settings.base_iri, stats)
+    body = service_description.serialize(triples, DESCRIPTION_TYPES[media_type])
+    return Response(body, media_type=media_type, headers=COMMON_HEADERS)
 
 
-@router.api_route("/sparql", methods=["GET", "HEAD", "POST"])
+@router.api_route("/sparql", methods=["GET", "HEAD", "POST", "OPTIONS"])
 async def sparql(request: Request) -> Response:
+    if request.method == "OPTIONS":  # a CORS preflight never gets here: the middleware answers it
+        return Response(status_code=204, headers={**COMMON_HEADERS, "Allow": ALLOW})
     try:
         query_request = await read_query_request(request)
         if query_request is None:
-            raise ProtocolError(400, "no query: send one as ?query=..., as a form field, or as an "
-                                     "application/sparql-query body")
-        try:
-            check_query(query_request.query)
-        except QueryRejected as error:
-            raise ProtocolError(400, str(error)) from None
-        body, media_type = await run_in_threadpool(
-            _run, request.app.state.store, query_request, request.headers.get("accept"))
-    except ProtocolError as error:
-        return PlainTextResponse(str(error) + "\n", status_code=error.status, headers=error.headers)
-    return Response(body, media_type=media_type, headers={"Vary": "Accept"})
+            if request.method == "POST":
+                raise ProtocolError(400, "no query: send one as a form field 'query' or as an "
+                                         "application/sparql-query body")
+            return await _describe(request)
+        if request.method == "GET" and not query_request.format and _wants_page(request):
+            return await _page(request, query_request.query)
+        return await _answer(request, query_request)
+    except (ProtocolError, QueryFailed) as error:
+        return _error(error.status, str(error), error.headers)
+
+
+@router.get("/sparql/assets/{name}")
+async def asset(name: str) -> Response:
+    """The query page's script and style, from the package (a fixed list: no path reaches the disk)."""
+    if name not in ASSETS:
+        return _error(404, f"no asset '{name}'")
+    return FileResponse(STATIC / name, media_type=ASSETS[name], headers={"Cache-Control": "max-age=3600"})

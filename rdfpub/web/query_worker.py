@@ -1,0 +1,114 @@
+"""A query worker process: opens a checkpoint of the store read-only and runs one query at a time for the server.
+
+It is started as a script (`python -I query_worker.py READ_FD WRITE_FD`), not as part of the
+package, so it imports pyoxigraph and the standard library only and starts in a fraction of a
+second. The server kills it at a query's deadline: a pyoxigraph query cannot be interrupted any
+other way, and a query that crashes the engine takes down this process, not the server.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import signal
+import sys
+from multiprocessing.connection import Connection
+
+import pyoxigraph as ox
+
+# The writers live beside this file; the folder is added by hand because the package itself
+# (whose __init__ pulls in FastAPI and rdflib) is not imported here.
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from result_writers import Spool, write_boolean, write_solutions, write_triples  # noqa: E402
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    """Asks Linux to kill this worker when the server dies, even in the middle of a query."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass  # not Linux: the worker still exits when it reads end-of-file from the server
+
+
+class Worker:
+    def __init__(self):
+        self.checkpoint: str | None = None
+        self.store: ox.Store | None = None
+
+    def open(self, checkpoint: str) -> ox.Store:
+        # Between queries only: the server publishes a new checkpoint and every worker moves to it.
+        if checkpoint != self.checkpoint:
+            self.store = None
+            self.store = ox.Store.read_only(checkpoint)
+            self.checkpoint = checkpoint
+        return self.store
+
+    def query(self, job: dict) -> dict:
+        store = self.open(job["checkpoint"])
+        options: dict = {}
+        try:
+            if job["dataset"] == "request":  # SPARQL 1.1 Protocol 2.1.4: the request's graphs win
+                options["default_graph"] = [ox.NamedNode(iri) for iri in job["default_graphs"]]
+                options["named_graphs"] = [ox.NamedNode(iri) for iri in job["named_graphs"]]
+            elif job["dataset"] == "union":
+                options["use_default_graph_as_union"] = True
+            # "query": the query's own FROM / FROM NAMED name graphs of the store; nothing is fetched.
+            result = store.query(job["query"], **options)
+        except SyntaxError as error:
+            return {"status": 400, "message": f"the query is not valid SPARQL 1.1: {error}"}
+        except ValueError as error:
+            return {"status": 400, "message": f"the request is not valid: {error}"}
+        is_graph = isinstance(result, ox.QueryTriples)
+        choice = job["graph"] if is_graph else job["results"]
+        if isinstance(choice, str):  # no acceptable format for this kind of result
+            return {"status": job["format_status"], "message": choice}
+        media_type, name = choice
+        spool = Spool(job["spool"])
+        try:
+            if isinstance(result, ox.QueryBoolean):
+                write_boolean(bool(result), name, spool)
+                truncated = None
+            elif is_graph:
+                truncated = write_triples(result, name, spool, job["max_rows"], job["max_bytes"])
+            else:
+                truncated = write_solutions(result, name, spool, job["max_rows"], job["max_bytes"])
+        except (OSError, ValueError, RuntimeError) as error:  # evaluation is lazy: engine errors surface here
+            spool.discard()
+            return {"status": 500, "message": f"the query failed while running: {error}"}
+        return {"status": 200, "media_type": media_type, "truncated": truncated, **spool.finish()}
+
+    def stats(self, job: dict) -> dict:
+        store = self.open(job["checkpoint"])
+        counts = {}
+        for name, query in job["queries"].items():
+            counts[name] = int(next(iter(store.query(query)))["n"].value)
+        return {"status": 200, "stats": counts}
+
+    def handle(self, job: dict) -> dict:
+        if job["kind"] == "warm":
+            self.open(job["checkpoint"])
+            return {"status": 200}
+        return self.stats(job) if job["kind"] == "stats" else self.query(job)
+
+
+def main(read_fd: int, write_fd: int) -> None:
+    _die_with_parent()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C on the server's terminal is the server's to handle
+    jobs, replies = Connection(read_fd, writable=False), Connection(write_fd, readable=False)
+    worker = Worker()
+    while True:
+        try:
+            job = jobs.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            reply = worker.handle(job)
+        except Exception as error:  # a reply, never a dead worker, for anything the engine raises
+            reply = {"status": 500, "message": f"the query failed: {type(error).__name__}: {error}"}
+        replies.send(reply)
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]), int(sys.argv[2]))

@@ -1,0 +1,107 @@
+"""The SPARQL 1.1 Service Description of /sparql, with VoID statistics of its default dataset, and example queries."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+
+SD = "http://www.w3.org/ns/sparql-service-description#"
+VOID = "http://rdfs.org/ns/void#"
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+FORMATS = "http://www.w3.org/ns/formats/"
+XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+
+# Counted once per checkpoint by a worker (under the query deadline like any query).
+STATS_QUERIES = {
+    "triples": "SELECT (COUNT(*) AS ?n) { SELECT DISTINCT ?s ?p ?o { GRAPH ?g { ?s ?p ?o } } }",
+    "graphs": "SELECT (COUNT(DISTINCT ?g) AS ?n) { GRAPH ?g { } }",
+    "subjects": "SELECT (COUNT(DISTINCT ?s) AS ?n) { GRAPH ?g { ?s ?p ?o } }",
+    "properties": "SELECT (COUNT(DISTINCT ?p) AS ?n) { GRAPH ?g { ?s ?p ?o } }",
+    "classes": "SELECT (COUNT(DISTINCT ?c) AS ?n) { GRAPH ?g { ?s a ?c } }",
+}
+# Result formats by their W3C format IRIs (https://www.w3.org/ns/formats/).
+RESULT_FORMATS = ["SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
+                  "Turtle", "N-Triples", "JSON-LD", "RDF_XML", "N-Quads", "TriG"]
+
+PREFIXES = """PREFIX fabio: <http://purl.org/spar/fabio/>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+"""
+
+
+def examples(base: str) -> list[dict[str, str]]:
+    """Queries that show what this dataset answers, for the query page."""
+    article = f"<{base}/pubmed/30445512>"
+    return [
+        {"title": "Articles by MeSH term", "query": PREFIXES + """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?article ?title WHERE {
+  ?term rdfs:label "Depression" .
+  ?article fabio:hasSubjectTerm ?term ; dcterms:title ?title .
+}
+LIMIT 50"""},
+        {"title": "Cited by", "query": PREFIXES + f"""PREFIX cito: <http://purl.org/spar/cito/>
+SELECT ?citing ?title WHERE {{
+  ?citing cito:cites ?cited ; dcterms:title ?title .
+  ?cited fabio:hasPubMedId "30445512" .
+}}"""},
+        {"title": "Authors in order", "query": f"""PREFIX pro: <http://purl.org/spar/pro/>
+PREFIX foaf: <http://xmlns.com/foaf/0.1/>
+PREFIX rdfpub: <{base}/vocab#>
+SELECT ?position ?name WHERE {{
+  {article} pro:isDocumentContextFor ?role .
+  ?role pro:withRole pro:author ; rdfpub:position ?position ; pro:isHeldBy ?agent .
+  ?agent foaf:name ?name .
+}}
+ORDER BY ?position"""},
+        {"title": "Look up a DOI", "query": PREFIXES + """PREFIX prism: <http://prismstandard.org/namespaces/basic/2.0/>
+SELECT ?article ?pmid ?title WHERE {
+  ?article prism:doi "10.1093/ijnp/pyy094" ; fabio:hasPubMedId ?pmid ; dcterms:title ?title .
+}"""},
+        {"title": "Articles per year", "query": """PREFIX fabio: <http://purl.org/spar/fabio/>
+SELECT ?year (COUNT(?article) AS ?articles) WHERE {
+  ?article fabio:hasPublicationYear ?year .
+}
+GROUP BY ?year ORDER BY DESC(?year)"""},
+    ]
+
+
+def description(endpoint: str, base: str, stats: dict[str, int]) -> list[ox.Triple]:
+    """The service description as triples (SPARQL 1.1 Service Description, section 3)."""
+    service = ox.NamedNode(endpoint)
+    dataset = ox.BlankNode("dataset")
+    default_graph = ox.BlankNode("defaultGraph")
+
+    def sd(name: str) -> ox.NamedNode:
+        return ox.NamedNode(SD + name)
+
+    def void(name: str) -> ox.NamedNode:
+        return ox.NamedNode(VOID + name)
+
+    triples = [
+        ox.Triple(service, RDF_TYPE, sd("Service")),
+        ox.Triple(service, sd("endpoint"), service),
+        ox.Triple(service, sd("supportedLanguage"), sd("SPARQL11Query")),
+        # The default graph is the union of the record graphs (sd:UnionDefaultGraph). The service
+        # does not dereference IRIs and does not federate: neither feature is claimed.
+        ox.Triple(service, sd("feature"), sd("UnionDefaultGraph")),
+        ox.Triple(service, sd("defaultDataset"), dataset),
+        ox.Triple(dataset, RDF_TYPE, sd("Dataset")),
+        ox.Triple(dataset, sd("defaultGraph"), default_graph),
+        ox.Triple(default_graph, RDF_TYPE, sd("Graph")),
+        ox.Triple(default_graph, RDF_TYPE, void("Dataset")),
+        ox.Triple(default_graph, void("sparqlEndpoint"), service),
+        ox.Triple(default_graph, ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#seeAlso"),
+                  ox.NamedNode(f"{base}/.well-known/void")),
+    ]
+    triples += [ox.Triple(service, sd("resultFormat"), ox.NamedNode(FORMATS + name)) for name in RESULT_FORMATS]
+    names = {"triples": "triples", "subjects": "distinctSubjects", "properties": "properties",
+             "classes": "classes", "graphs": "documents"}
+    triples += [ox.Triple(default_graph, void(names[key]), ox.Literal(str(value), datatype=XSD_INTEGER))
+                for key, value in stats.items() if key in names]
+    return triples
+
+
+def serialize(triples: list[ox.Triple], rdf_format: ox.RdfFormat) -> bytes:
+    prefixes = {"sd": SD, "void": VOID} if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
+    if rdf_format in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
+        return ox.serialize([ox.Quad(t.subject, t.predicate, t.object) for t in triples],
+                            format=rdf_format, prefixes=prefixes)
+    return ox.serialize(triples, format=rdf_format, prefixes=prefixes)
