@@ -21,6 +21,10 @@ class Settings:
     port: int = 8000
     license: str = NLM_TERMS
     title: str = "rdfpub: PubMed articles as Linked Data"
+    query_timeout: int = 30
+    max_result_rows: int = 100_000
+    max_response_bytes: int = 100_000_000
+    query_workers: int = 8
 
     @classmethod
     def load(cls, environ: dict[str, str] | None = None, **overrides) -> "Settings":
