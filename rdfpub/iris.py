@@ -135,3 +135,32 @@ class Iris:
 
     def dataset(self) -> str:
         return f"{self.base}/dataset"
+
+    # Documents and service URLs of the Linked Data front (thing IRI -> document, Cool URIs section 4.3).
+
+    def local(self, path: str) -> str:
+        """The IRI a request path names under the base (`path` starts with '/', still percent-encoded)."""
+        return f"{self.base}{path}"
+
+    def document(self, thing_iri: str, extension: str | None = None) -> str:
+        """The document that describes a thing minted under the base: `{base}/doc/...`, negotiated,
+        or in one format with an extension (`.ttl`, `.html`, ...)."""
+        suffix = f".{extension}" if extension else ""
+        return f"{self.base}/doc{thing_iri[len(self.base):]}{suffix}"
+
+    def vocabulary(self, extension: str | None = None) -> str:
+        """The vocabulary's own IRI (its terms are hash IRIs below it), or one format of it."""
+        return f"{self.base}/vocab" + (f".{extension}" if extension else "")
+
+    def void(self, extension: str | None = None) -> str:
+        """The dataset description (VoID section 7.2's well-known location)."""
+        return f"{self.base}/.well-known/void" + (f".{extension}" if extension else "")
+
+    def linkset(self, name: str) -> str:
+        return f"{self.dataset()}#linkset-{name}"
+
+    def dump(self, file_name: str) -> str:
+        return f"{self.base}/{file_name}"
+
+    def sparql(self) -> str:
+        return f"{self.base}/sparql"

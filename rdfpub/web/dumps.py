@@ -1,39 +1,65 @@
-"""Whole-dataset downloads, streamed straight from the store: /dump.ttl, /dump.nt, /dump.nq."""
+"""Whole-dataset downloads at stable URLs (/dump.ttl, /dump.nt, /dump.nq and their .gz), served as cached
+files with ETag, Last-Modified, Content-Length, conditional GET and byte ranges (RFC 9110, sections 13-14)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
-from fastapi.responses import StreamingResponse
+from email.utils import parsedate_to_datetime
+from pathlib import Path
 
-from rdfpub.web.streaming import stream_from_thread
+from fastapi import APIRouter, Request
+from fastapi.responses import FileResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from rdfpub.iris import Iris
+from rdfpub.web.dump_cache import DUMPS, DumpCache, DumpFile
 
 router = APIRouter()
 
-DUMPS = {
-    "ttl": ("turtle", "text/turtle; charset=utf-8"),
-    "nt": ("nt", "application/n-triples"),
-    "nq": ("nq", "application/n-quads"),
-}
+
+def dump_cache(request: Request) -> DumpCache:
+    """The app's dump cache, in the folder `{store}-dumps` beside the store."""
+    state = request.app.state
+    if getattr(state, "dump_cache", None) is None:
+        folder = Path(f"{state.settings.store}-dumps")
+        state.dump_cache = DumpCache(state.store, folder, state.prefixes, Iris(state.settings.base_iri).vocab)
+    return state.dump_cache
 
 
-def _dump(request: Request, extension: str) -> StreamingResponse:
-    format_name, media_type = DUMPS[extension]
-    app_state = request.app.state
-    chunks = stream_from_thread(lambda: app_state.store.dump(format_name, prefixes=app_state.prefixes))
-    return StreamingResponse(chunks, media_type=media_type, headers={
-        "Content-Disposition": f'attachment; filename="rdfpub-dump.{extension}"'})
+def _not_modified(request: Request, dump: DumpFile, last_modified: str) -> bool:
+    """If-None-Match (weak comparison, RFC 9110 section 13.1.2) wins over If-Modified-Since."""
+    if_none_match = request.headers.get("if-none-match")
+    if if_none_match is not None:
+        tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
+        return "*" in tags or dump.etag in tags
+    since = request.headers.get("if-modified-since")
+    if since:
+        try:
+            return parsedate_to_datetime(last_modified) <= parsedate_to_datetime(since)
+        except (TypeError, ValueError):
+            return False
+    return False
 
 
-@router.api_route("/dump.ttl", methods=["GET", "HEAD"])
-def dump_turtle(request: Request) -> StreamingResponse:
-    return _dump(request, "ttl")
+async def _serve(request: Request, name: str) -> Response:
+    dump = await run_in_threadpool(dump_cache(request).get, name)
+    media_type = "application/gzip" if dump.gzipped else dump.media_type
+    if media_type.startswith("text/"):
+        media_type += "; charset=utf-8"
+    response = FileResponse(dump.path, media_type=media_type, filename=f"rdfpub-{name}",
+                            headers={"ETag": dump.etag, "Cache-Control": "public, max-age=60"},
+                            stat_result=await run_in_threadpool(dump.path.stat))
+    if _not_modified(request, dump, response.headers["last-modified"]):
+        return Response(status_code=304, headers={
+            "ETag": dump.etag, "Last-Modified": response.headers["last-modified"]})
+    return response
 
 
-@router.api_route("/dump.nt", methods=["GET", "HEAD"])
-def dump_ntriples(request: Request) -> StreamingResponse:
-    return _dump(request, "nt")
+def _route(name: str):
+    async def serve(request: Request) -> Response:
+        return await _serve(request, name)
+    serve.__name__ = "dump_" + name.replace(".", "_")
+    return serve
 
 
-@router.api_route("/dump.nq", methods=["GET", "HEAD"])
-def dump_nquads(request: Request) -> StreamingResponse:
-    return _dump(request, "nq")
+for _name in DUMPS:
+    router.add_api_route(f"/{_name}", _route(_name), methods=["GET", "HEAD"], include_in_schema=False)

@@ -1,0 +1,96 @@
+"""Answers a request for a document: picks the format (extension or Accept), serialises or renders it, sets the headers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+from fastapi import Request
+from fastapi.responses import PlainTextResponse, Response
+
+from rdfpub.web.formats import FORMATS, choose, content_type, empty_document, serialize
+
+_NAMES = {"ttl": "Turtle", "html": "HTML", "jsonld": "JSON-LD", "nt": "N-Triples", "rdf": "RDF/XML"}
+
+
+@dataclass
+class Document:
+    """One document to send: `path` is its URL path without extension; `html` renders its page."""
+
+    path: str
+    triples: list[ox.Triple]
+    html: Callable[[dict], tuple[str, dict]]  # page context -> (template, view context)
+    next_page: str | None = None
+    extra_links: list[str] = field(default_factory=list)
+
+
+class NotAcceptable(Exception):
+    pass
+
+
+def pick(request: Request, extension: str | None) -> str:
+    """The extension named in the URL, or the one negotiated from Accept (RFC 9110, section 12.5.1)."""
+    if extension:
+        return extension
+    chosen = choose(request.headers.get("accept"))
+    if chosen is None:
+        raise NotAcceptable
+    return chosen
+
+
+def alternates(path: str) -> list[dict]:
+    return [{"href": f"{path}.{ext}", "type": media, "name": _NAMES[ext]} for ext, (media, _) in FORMATS.items()]
+
+
+def _headers(document_path: str, extension: str, negotiated: bool, next_page: str | None,
+             extra_links: list[str]) -> dict[str, str]:
+    links = [f'<{a["href"]}>; rel="alternate"; type="{a["type"]}"' for a in alternates(document_path)
+             if not a["href"].endswith("." + extension)]
+    links.append('</.well-known/void>; rel="describedby"; type="text/turtle"')
+    if next_page:
+        links.append(f'<{next_page}>; rel="next"')
+    headers = {"Vary": "Accept", "Link": ", ".join(links + extra_links)}
+    if negotiated:
+        headers["Content-Location"] = f"{document_path}.{extension}"
+    return headers
+
+
+def not_acceptable() -> PlainTextResponse:
+    offered = ", ".join(media for media, _ in FORMATS.values())
+    return PlainTextResponse(f"none of the accepted types is available; available: {offered}\n", status_code=406,
+                             headers={"Vary": "Accept"})
+
+
+def respond(request: Request, document: Document, extension: str | None) -> Response:
+    """The document in the format the URL names, else in the one the client prefers."""
+    try:
+        chosen = pick(request, extension)
+    except NotAcceptable:
+        return not_acceptable()
+    headers = _headers(document.path, chosen, extension is None, document.next_page, document.extra_links)
+    state = request.app.state
+    if chosen == "html":
+        template, view = document.html({
+            "site_title": state.settings.title, "license": state.settings.license,
+            "alternates": [a for a in alternates(document.path) if a["name"] != "HTML"],
+            "next_page": document.next_page})
+        return state.templates.TemplateResponse(request, template, view, headers=headers)
+    body = serialize(document.triples, chosen, state.prefixes)
+    return Response(body, media_type=content_type(chosen), headers=headers)
+
+
+def not_found(request: Request, extension: str | None, message: str) -> Response:
+    """A 404 in the format that was asked for: a page for people, an empty graph that parses for machines."""
+    try:
+        chosen = pick(request, extension)
+    except NotAcceptable:
+        chosen = "ttl"
+    headers = {"Vary": "Accept"}
+    if chosen == "html":
+        state = request.app.state
+        return state.templates.TemplateResponse(request, "not_found.html", {
+            "site_title": state.settings.title, "license": state.settings.license, "alternates": [],
+            "page_title": "Not found", "message": message}, status_code=404, headers=headers)
+    return Response(empty_document(chosen, message), status_code=404, media_type=content_type(chosen),
+                    headers=headers)

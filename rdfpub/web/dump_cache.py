@@ -1,0 +1,122 @@
+"""Dump files made once per store state in a folder next to the store ({store}-dumps/), then served as files.
+
+Serving files gives Content-Length, Last-Modified and byte ranges for free, and a checksum the dataset
+description can publish. The store state is a digest of each record graph's content digest and
+generation time, so any ingest that changes a record changes it, while reading it costs one small query.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import os
+import shutil
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib.namespace import PROV
+
+from rdfpub.store import Store
+
+# file name -> (store dump format, media type, gzipped)
+DUMPS: dict[str, tuple[str, str, bool]] = {
+    "dump.ttl": ("turtle", "text/turtle", False),
+    "dump.nt": ("nt", "application/n-triples", False),
+    "dump.nq": ("nq", "application/n-quads", False),
+    "dump.ttl.gz": ("turtle", "text/turtle", True),
+    "dump.nt.gz": ("nt", "application/n-triples", True),
+    "dump.nq.gz": ("nq", "application/n-quads", True),
+}
+_STATE_SECONDS = 2.0  # how long a computed store state is trusted before it is read again
+
+
+@dataclass(frozen=True)
+class DumpFile:
+    name: str
+    path: Path
+    media_type: str
+    gzipped: bool
+    size: int
+    sha256: str
+    state: str
+
+    @property
+    def etag(self) -> str:
+        return f'"{self.state[:16]}-{self.sha256[:16]}"'
+
+
+def write_dump(chunks: Iterator[bytes], plain: Path, compressed: Path) -> dict[str, tuple[int, str]]:
+    """Writes the chunks to `plain` and, gzipped, to `compressed`; each file's (size, sha256).
+    The gzip header holds no name or time, so equal content gives byte-equal files."""
+    digests = {plain.name: hashlib.sha256(), compressed.name: hashlib.sha256()}
+    with plain.open("wb") as text, compressed.open("wb") as raw:
+        with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=6) as packed:
+            for chunk in chunks:
+                text.write(chunk)
+                digests[plain.name].update(chunk)
+                packed.write(chunk)
+    _hash_file(compressed, digests[compressed.name])
+    return {path.name: (path.stat().st_size, digests[path.name].hexdigest()) for path in (plain, compressed)}
+
+
+def _hash_file(path: Path, digest) -> None:
+    with path.open("rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+
+
+class DumpCache:
+    """The dump files of one store; every method blocks, so call it off the event loop."""
+
+    def __init__(self, store: Store, folder: Path, prefixes: dict[str, str], vocab: str):
+        self.store, self.folder, self.prefixes = store, folder, prefixes
+        self._digest_predicate = f"{vocab}contentDigest"
+        self._lock = threading.Lock()
+        self._format_locks: dict[str, threading.Lock] = {name: threading.Lock() for name, _, _ in DUMPS.values()}
+        self._state: tuple[float, str] | None = None
+
+    def state(self) -> str:
+        """A key that changes whenever the store's content does."""
+        with self._lock:
+            if self._state and time.monotonic() - self._state[0] < _STATE_SECONDS:
+                return self._state[1]
+        rows = sorted(f"{row['g'].value} {row['d'].value} {row['t'].value if row['t'] else ''}"
+                      for row in self.store.query(
+                          f"SELECT ?g ?d ?t WHERE {{ GRAPH ?g {{ ?g <{self._digest_predicate}> ?d "
+                          f"OPTIONAL {{ ?g <{PROV.generatedAtTime}> ?t }} }} }}"))
+        key = hashlib.sha256(f"{self.store.graph_count()}\n".encode() + "\n".join(rows).encode()).hexdigest()
+        with self._lock:
+            self._state = (time.monotonic(), key)
+        return key
+
+    def get(self, name: str) -> DumpFile:
+        """The file `name` (a key of DUMPS) for the current store state, made first if missing."""
+        format_name, media_type, gzipped = DUMPS[name]
+        state = self.state()
+        folder = self.folder / state[:24]
+        meta = folder / f"{name}.json"
+        with self._format_locks[format_name]:
+            if not meta.exists():
+                self._make(folder, format_name)
+        size, sha256 = json.loads(meta.read_text())
+        return DumpFile(name, folder / name, media_type, gzipped, size, sha256, state)
+
+    def all(self) -> list[DumpFile]:
+        return [self.get(name) for name in DUMPS]
+
+    def _make(self, folder: Path, format_name: str) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        plain_name = next(n for n, (f, _, gz) in DUMPS.items() if f == format_name and not gz)
+        partial_plain, partial_gz = folder / f".{plain_name}.part", folder / f".{plain_name}.gz.part"
+        results = write_dump(self.store.dump(format_name, prefixes=self.prefixes), partial_plain, partial_gz)
+        # Files first, then their sidecars: a sidecar present means its file is complete.
+        for partial, final in ((partial_plain, plain_name), (partial_gz, plain_name + ".gz")):
+            os.replace(partial, folder / final)
+            (folder / f"{final}.json").write_text(json.dumps(results[partial.name]))
+        for old in self.folder.iterdir():
+            if old.is_dir() and old != folder:
+                shutil.rmtree(old, ignore_errors=True)  # an open download keeps its file until it ends

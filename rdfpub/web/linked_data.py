@@ -1,0 +1,186 @@
+"""Dereferenceable IRIs: a thing's IRI answers 303 to its document (W3C "Cool URIs", section 4.3), documents
+under /doc/ are negotiated or named by extension, /vocab is the project vocabulary, /resolve finds an article."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+from fastapi import APIRouter, Request
+from fastapi.responses import PlainTextResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from rdfpub.identifiers import normalize_doi, normalize_pmcid, normalize_pmid
+from rdfpub.iris import Iris
+from rdfpub.mapping.description import document_graph
+from rdfpub.mapping.vocabulary import vocabulary_graph
+from rdfpub.vocab import FABIO, PRISM
+from rdfpub.web.describe import describe, exists
+from rdfpub.web.documents import Document, not_found, respond
+from rdfpub.web.formats import FORMATS, from_rdflib
+from rdfpub.web.pages import Index, article_schema, article_view, resource_view
+
+router = APIRouter()
+
+# The first path segment of every IRI the dataset mints for a thing (see rdfpub/iris.py).
+THING_ROOTS = ("pubmed", "article", "doi", "agent", "journal", "identifier", "graph", "book")
+_MAX_PAGE = 10_000
+
+
+def _raw_path(request: Request) -> str | None:
+    """The request path as sent (still percent-encoded, as the stored IRIs are), or None if not ASCII."""
+    raw = request.scope.get("raw_path") or request.url.path.encode()
+    try:
+        return raw.decode("ascii").split("?", 1)[0]
+    except UnicodeDecodeError:
+        return None
+
+
+def _valid_iri(iri: str) -> bool:
+    try:
+        ox.NamedNode(iri)
+    except ValueError:
+        return False
+    return True
+
+
+async def thing(request: Request) -> Response:
+    """303 See Other from a thing to the document about it; 404 when the dataset does not know it."""
+    path = _raw_path(request)
+    iris = Iris(request.app.state.settings.base_iri)
+    iri = iris.local(path) if path else None
+    if iri is None or not _valid_iri(iri) or not await run_in_threadpool(exists, request.app.state.store, iri):
+        return not_found(request, None, f"The dataset has nothing about {iri or 'this IRI'}.")
+    return Response(status_code=303, headers={"Location": "/doc" + path, "Vary": "Accept"})
+
+
+for _root in THING_ROOTS:
+    router.add_api_route(f"/{_root}/{{rest:path}}", thing, methods=["GET", "HEAD"], include_in_schema=False)
+
+
+def _is_thing_path(path: str) -> bool:
+    """True for '/{root}/...' with one of the roots things are minted under (nothing else has a document here)."""
+    parts = path.split("/", 2)
+    return len(parts) == 3 and parts[0] == "" and parts[1] in THING_ROOTS and parts[2] != ""
+
+
+def _split_extension(path: str) -> tuple[str, str | None]:
+    for extension in FORMATS:
+        if path.endswith("." + extension):
+            return path[: -len(extension) - 1], extension
+    return path, None
+
+
+def _page(request: Request) -> int | None:
+    raw = request.query_params.get("page", "1")
+    return int(raw) if raw.isdigit() and 1 <= int(raw) <= _MAX_PAGE else None
+
+
+@router.api_route("/doc/{rest:path}", methods=["GET", "HEAD"], include_in_schema=False)
+async def document(request: Request) -> Response:
+    """The document of a thing: all its data, negotiated at /doc/..., one format at /doc/....ttl etc."""
+    state = request.app.state
+    iris = Iris(state.settings.base_iri)
+    path = (_raw_path(request) or "")[len("/doc"):]
+    stripped, extension = _split_extension(path)
+    page = _page(request)
+    if page is None:
+        return PlainTextResponse(f"page must be a whole number from 1 to {_MAX_PAGE}\n", status_code=400)
+
+    def find_and_describe():
+        # A DOI may itself end in '.html': the extension reading wins only when it names a known thing.
+        for candidate, fmt in ((stripped, extension), (path, None)) if extension else ((path, None),):
+            iri = iris.local(candidate)
+            if _is_thing_path(candidate) and _valid_iri(iri) and exists(state.store, iri):
+                return candidate, fmt, describe(state.store, iri, page)
+        return None
+
+    found = await run_in_threadpool(find_and_describe) if path.startswith("/") else None
+    if found is None:
+        return not_found(request, extension, f"The dataset has no document at /doc{path}.")
+    thing_path, extension, description = found
+    iri = description.iri
+    doc_path = "/doc" + thing_path
+    metadata = from_rdflib(document_graph(iris, iri, iris.document(iri), state.settings.license))
+    next_page = f"{doc_path}{'.' + extension if extension else ''}?page={page + 1}" if description.has_next else None
+
+    def html(context: dict) -> tuple[str, dict]:
+        index = Index(description.triples, iris, state.prefixes)
+        context.update(iri=iri, incoming_total=description.incoming_total)
+        types = {o.value for o in index.objects(iri, "http://www.w3.org/1999/02/22-rdf-syntax-ns#type")}
+        if str(FABIO.Expression) in types and page == 1:
+            view = article_view(index, iri, description.incoming)
+            return "article.html", dict(context, view=view, page_title=view["title"],
+                                        schema=article_schema(view, iri))
+        view = resource_view(index, iri, description.incoming)
+        return "resource.html", dict(context, view=view, page_title=view["title"], schema={
+            "@context": "https://schema.org", "@type": "Thing", "@id": iri, "name": view["title"]})
+
+    return respond(request, Document(doc_path, description.triples + metadata, html, next_page), extension)
+
+
+def _vocabulary_triples(request: Request) -> list:
+    state = request.app.state
+    if getattr(state, "vocabulary_triples", None) is None:
+        graph = vocabulary_graph(Iris(state.settings.base_iri), state.settings.license)
+        state.vocabulary_triples = from_rdflib(graph)
+    return state.vocabulary_triples
+
+
+def _vocabulary(request: Request, extension: str | None) -> Response:
+    """The vocabulary's IRI is its own document (its terms are hash IRIs: "Cool URIs", section 4.2)."""
+    state = request.app.state
+    iris = Iris(state.settings.base_iri)
+    triples = _vocabulary_triples(request)
+
+    def html(context: dict) -> tuple[str, dict]:
+        view = resource_view(Index(triples, iris, state.prefixes), iris.vocabulary(), [])
+        return "resource.html", dict(context, view=view, page_title=view["title"], iri=iris.vocabulary(),
+                                     incoming_total=0, schema={"@context": "https://schema.org",
+                                                               "@type": "DefinedTermSet", "@id": iris.vocabulary(),
+                                                               "name": view["title"]})
+
+    return respond(request, Document("/vocab", triples, html), extension)
+
+
+@router.api_route("/vocab", methods=["GET", "HEAD"], include_in_schema=False)
+def vocabulary(request: Request) -> Response:
+    return _vocabulary(request, None)
+
+
+def _vocabulary_in(extension: str):
+    def vocabulary_format(request: Request) -> Response:
+        return _vocabulary(request, extension)
+    return vocabulary_format
+
+
+for _extension in FORMATS:
+    router.add_api_route(f"/vocab.{_extension}", _vocabulary_in(_extension), methods=["GET", "HEAD"],
+                         include_in_schema=False)
+
+# ?name= -> (normaliser, property holding the normalised value)
+_RESOLVABLE = {"pmid": (normalize_pmid, FABIO.hasPubMedId), "pmcid": (normalize_pmcid, FABIO.hasPubMedCentralId),
+               "doi": (normalize_doi, PRISM.doi)}
+
+
+def _find_article(store, predicate: str, value: str) -> str | None:
+    # An article known by its PMID wins over a node minted for a DOI seen only in a reference.
+    query = (f"SELECT ?a WHERE {{ ?a <{predicate}> {ox.Literal(value)} OPTIONAL {{ ?a <{FABIO.hasPubMedId}> ?p }} }} "
+             "ORDER BY DESC(BOUND(?p)) STR(?a) LIMIT 1")
+    rows = [row["a"].value for row in store.query(query)]
+    return rows[0] if rows else None
+
+
+@router.get("/resolve", include_in_schema=False)
+async def resolve(request: Request) -> Response:
+    """/resolve?pmid=|pmcid=|doi= -> 303 to the article's IRI."""
+    given = [(name, value) for name, value in request.query_params.multi_items() if name in _RESOLVABLE]
+    if len(given) != 1:
+        return PlainTextResponse("give exactly one of ?pmid=, ?pmcid= or ?doi=\n", status_code=400)
+    name, raw = given[0]
+    normalize, predicate = _RESOLVABLE[name]
+    value = normalize(raw[:1000])
+    if value is None:
+        return PlainTextResponse(f"{name} '{raw[:200]}' is not well formed\n", status_code=400)
+    article = await run_in_threadpool(_find_article, request.app.state.store, str(predicate), value)
+    if article is None:
+        return PlainTextResponse(f"no article with {name} {value} in this dataset\n", status_code=404)
+    return Response(status_code=303, headers={"Location": article})
