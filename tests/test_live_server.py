@@ -1,5 +1,6 @@
 """End to end: `rdfpub serve` as a real uvicorn process on a free port, queried by real clients."""
 
+import concurrent.futures
 import json
 import os
 import socket
@@ -29,7 +30,8 @@ def server(tmp_path_factory):
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("RDFPUB_")}
     folder = tmp_path_factory.mktemp("live")
-    env.update(RDFPUB_STORE=str(folder / "store"), RDFPUB_PORT=str(port))
+    env.update(RDFPUB_STORE=str(folder / "store"), RDFPUB_PORT=str(port), RDFPUB_QUERY_TIMEOUT="3",
+               RDFPUB_QUERY_WORKERS="3")
     # The server's log goes to a file: a pipe nobody reads would fill up and stall the server.
     log_path = folder / "server.log"
     log = log_path.open("wb")
@@ -93,3 +95,98 @@ def test_rdflib_sparqlstore_client(server):
     graph = Graph(store=store)
     (row,) = list(graph.query(QUERY))
     assert str(row[0]) == TITLE
+
+
+# Runs for minutes on the seed store (~400 triples to the fourth power), far past the 3 s deadline.
+SLOW = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+NON_ASCII = 'SELECT ?x ?y { BIND("Überblick — α/β"@de AS ?x) BIND("日本語"@ja-Latn AS ?y) }'
+GRAPH_QUERY = 'CONSTRUCT { <urn:a> <urn:p> "Überblick — α"@de , "plain ü" } WHERE {}'
+
+
+def _get(server, query, timeout=30):
+    url = f"{server}/sparql?" + urllib.parse.urlencode({"query": query})
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_sparqlwrapper_select_ask_construct(server, method):
+    from SPARQLWrapper import JSON, TURTLE, XML, SPARQLWrapper
+
+    client = SPARQLWrapper(f"{server}/sparql")
+    client.setMethod(method)
+    client.setQuery(NON_ASCII)
+    client.setReturnFormat(JSON)
+    (row,) = client.query().convert()["results"]["bindings"]
+    assert row["x"] == {"type": "literal", "value": "Überblick — α/β", "xml:lang": "de"}
+    assert row["y"]["value"] == "日本語" and row["y"]["xml:lang"].lower() == "ja-latn"
+    client.setQuery('ASK { ?a <http://purl.org/dc/terms/abstract> ?t FILTER(CONTAINS(?t, "α-amino")) }')
+    client.setReturnFormat(XML)
+    assert client.query().convert().getElementsByTagName("boolean")[0].firstChild.data == "true"
+    client.setQuery(GRAPH_QUERY)
+    client.setReturnFormat(TURTLE)
+    graph = Graph().parse(data=client.query().convert(), format="turtle")
+    assert {str(o) for o in graph.objects()} == {"Überblick — α", "plain ü"}
+    assert {getattr(o, "language", None) for o in graph.objects()} == {"de", None}
+
+
+@pytest.mark.parametrize(("method", "return_format"), [("GET", "xml"), ("POST", "json"), ("POST_FORM", "xml")])
+def test_rdflib_sparqlstore_select_ask_construct(server, method, return_format):
+    from rdflib.plugins.stores.sparqlstore import SPARQLStore
+
+    graph = Graph(store=SPARQLStore(f"{server}/sparql", returnFormat=return_format, method=method))
+    (row,) = list(graph.query(NON_ASCII))
+    assert (str(row[0]), row[0].language) == ("Überblick — α/β", "de")
+    assert str(row[1]) == "日本語"
+    assert graph.query('ASK { ?a <http://purl.org/spar/fabio/hasPubMedId> "30445512" }').askAnswer is True
+    if return_format == "json":
+        return  # rdflib then asks for CONSTRUCT results as SPARQL JSON, which no graph can be (406)
+    constructed = graph.query(GRAPH_QUERY).graph
+    assert {(str(o), o.language) for o in constructed.objects()} == {("Überblick — α", "de"), ("plain ü", None)}
+
+
+def test_hostile_queries_and_the_server_answers_after(server):
+    with socket.socket() as listener, concurrent.futures.ThreadPoolExecutor(4) as pool:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        listener.settimeout(0.5)
+        target = f"http://127.0.0.1:{listener.getsockname()[1]}/sparql"
+        started = time.monotonic()
+        slow = pool.submit(_get, server, SLOW)
+        time.sleep(0.5)
+        # While the slow query runs, quick ones keep being answered quickly.
+        for _ in range(5):
+            asked = time.monotonic()
+            status, body = _get(server, QUERY)
+            assert status == 200 and time.monotonic() - asked < 1.5
+        nested = _get(server, "SELECT * WHERE " + "{" * 5000 + " ?s ?p ?o " + "}" * 5000)
+        assert nested[0] == 400 and b"nests" in nested[1]
+        service = _get(server, f"SELECT * {{ SERVICE <{target}> {{ ?s ?p ?o }} }}")
+        assert service[0] == 400 and b"SERVICE" in service[1]
+        from_clause = _get(server, f"SELECT * FROM <{target}> FROM NAMED <{target}> {{ ?s ?p ?o }}")
+        assert from_clause == (200, b'{"head":{"vars":["o","p","s"]},"results":{"bindings":[]}}') or \
+            json.loads(from_clause[1])["results"]["bindings"] == []
+        status, body = slow.result()
+        assert status == 504 and b"3 s limit" in body
+        assert 2.5 < time.monotonic() - started < 8
+        with pytest.raises(socket.timeout):
+            listener.accept()  # nobody ever connected: nothing was fetched
+    assert _get(server, QUERY)[0] == 200
+
+
+def test_many_slow_queries_never_starve_quick_ones(server):
+    with concurrent.futures.ThreadPoolExecutor(6) as pool:
+        slow = [pool.submit(_get, server, SLOW) for _ in range(5)]
+        time.sleep(1.5)
+        for _ in range(5):
+            asked = time.monotonic()
+            assert _get(server, QUERY)[0] == 200
+            assert time.monotonic() - asked < 2
+        statuses = sorted(future.result()[0] for future in slow)
+    # Three workers: at most two run as slow queries until the deadline (504); a third is shed
+    # after a second (503) so that a worker is free for quick ones.
+    assert set(statuses) <= {503, 504} and 503 in statuses
+    assert _get(server, QUERY)[0] == 200

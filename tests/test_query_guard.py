@@ -42,3 +42,29 @@ def test_brackets_in_strings_do_not_count():
 def test_long_query_is_refused():
     with pytest.raises(QueryRejected, match="characters"):
         check_query("SELECT * { ?s ?p ?o }" + " " * MAX_QUERY_CHARS)
+
+
+def test_operator_chains_are_refused():
+    from rdfpub.web.query_guard import MAX_OPERATORS
+    with pytest.raises(QueryRejected, match="operators"):
+        check_query("ASK { FILTER(" + "1+" * (MAX_OPERATORS + 1) + "1 > 0) }")
+    check_query("SELECT * { ?s ex:a-b-c-d ?o FILTER(?o > 1 && ?o != 3) }")
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("DROP ALL", True), ("prefix ex: <http://x/> insert data { ex:a ex:b ex:c }", True),
+    ("BASE <http://x/> DELETE WHERE { ?s ?p ?o }", True), ("LOAD <http://x/>", True),
+    ("SELECT * { ?s ?p ?o }", False), ('ASK { ?s ?p "DROP ALL" }', False), ("# DROP\nASK {}", False),
+])
+def test_updates_are_recognised(query, expected):
+    from rdfpub.web.query_guard import is_update
+    assert is_update(query) is expected
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("SELECT * FROM <g> { ?s ?p ?o }", True), ("select * from named <g> { }", True),
+    ("SELECT ?from { ?from ex:FROM 'FROM' }", False), ("SELECT * { ?s ?p <http://x/FROM> }", False),
+])
+def test_dataset_clause_is_recognised(query, expected):
+    from rdfpub.web.query_guard import has_dataset_clause
+    assert has_dataset_clause(query) is expected

@@ -33,10 +33,11 @@ class Spool:
         self.size = 0
         self._buffer = io.BytesIO()
         self._file = None
+        self._path = ""
 
     def write(self, data: bytes) -> None:
         if self._file is None and self.size + len(data) > INLINE_LIMIT:
-            handle, path = tempfile.mkstemp(dir=self.folder, prefix="result-")
+            handle, self._path = tempfile.mkstemp(dir=self.folder, prefix="result-")
             self._file = os.fdopen(handle, "wb")
             self._file.write(self._buffer.getvalue())
             self._buffer = None
@@ -48,12 +49,12 @@ class Spool:
         if self._file is None:
             return {"body": self._buffer.getvalue(), "path": None, "size": self.size}
         self._file.close()
-        return {"body": None, "path": self._file.name, "size": self.size}
+        return {"body": None, "path": self._path, "size": self.size}
 
     def discard(self) -> None:
         if self._file is not None:
             self._file.close()
-            os.unlink(self._file.name)
+            os.unlink(self._path)
 
 
 def _json_term(term) -> dict:
