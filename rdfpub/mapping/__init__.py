@@ -61,7 +61,7 @@ class Mapper:
         when = (generated_at or datetime.now(timezone.utc)).replace(microsecond=0)
         # UTC written with "Z", the canonical form Oxigraph stores, so the stored graph is the validated one.
         stamp = when.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-        builder.add(graph_iri, PROV.generatedAtTime, Literal(stamp, datatype=XSD.dateTime))
+        builder.add(graph_iri, PROV.generatedAtTime, Literal(stamp, datatype=XSD.dateTime, normalize=False))
         return MappedRecord(str(graph_iri), str(node), builder.graph, digest, article.pmid_version or 1,
                             record.revised.isoformat() if record.revised else "")
 
