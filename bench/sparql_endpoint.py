@@ -1,0 +1,172 @@
+"""Compares rdfpub's /sparql with `oxigraph serve-read-only` on the same data and queries, over HTTP on loopback.
+
+Usage (needs the PyPI package `oxigraph`, which installs the `oxigraph` binary):
+
+    python bench/sparql_endpoint.py [--requests 400] [--xml /work/shared/data/pubmed/xml]
+
+Data goes to bench/data/ (ignored by git): the records are ingested into bench/data/store once,
+dumped as N-Quads, and loaded into an Oxigraph store beside it. Prints p50/p99 latency and
+requests per second for each query at concurrency 1 and 8, and rdfpub's ratio to Oxigraph.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+from pathlib import Path
+
+DATA = Path(__file__).resolve().parent / "data"
+BIN = Path(sys.executable).parent
+
+
+def _run(*args: str) -> None:
+    subprocess.run(args, check=True, stdout=subprocess.DEVNULL)
+
+
+def prepare(xml: Path) -> Path:
+    """rdfpub's store and an Oxigraph store with the same quads; returns the Oxigraph store."""
+    store, dump, oxi = DATA / "store", DATA / "dump.nq", DATA / "oxigraph"
+    if not store.exists():
+        # Exit code 1 only says some records were rejected; the others are published.
+        subprocess.run([str(BIN / "rdfpub"), "ingest", str(xml), "--store", str(store), "--quiet",
+                        "--rejects", str(DATA / "rejects.jsonl")], check=False)
+    if not dump.exists():
+        _run(str(BIN / "rdfpub"), "dump", "--store", str(store), "--format", "nq", "-o", str(dump))
+    if not oxi.exists():
+        _run(str(BIN / "oxigraph"), "load", "--location", str(oxi), "--file", str(dump))
+    return oxi
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait(port: int, process: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited with {process.returncode}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("server did not start")
+
+
+def _sample_pmid(port: int) -> str:
+    rows = _query(port, "SELECT ?p { ?a <http://purl.org/spar/fabio/hasPubMedId> ?p } ORDER BY ?p OFFSET 100 LIMIT 1")
+    return rows[0]["p"]["value"]
+
+
+def _query(port: int, query: str) -> list:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    connection.request("GET", "/sparql?" + urllib.parse.urlencode({"query": query}),
+                       headers={"Accept": "application/sparql-results+json"})
+    response = connection.getresponse()
+    body = response.read()
+    assert response.status == 200, body[:300]
+    return json.loads(body)["results"]["bindings"]
+
+
+def queries(pmid: str) -> dict[str, str]:
+    return {
+        "point lookup": f'SELECT ?a ?t {{ ?a <http://purl.org/spar/fabio/hasPubMedId> "{pmid}" ; '
+                        f'<http://purl.org/dc/terms/title> ?t }}',
+        "join": ("SELECT ?a ?t ?name { ?a <http://purl.org/spar/fabio/hasPubMedId> ?p ; <http://purl.org/dc/terms/title> ?t ; "
+                 "<http://purl.org/spar/pro/isDocumentContextFor> ?r . ?r <http://purl.org/spar/pro/isHeldBy> ?g . "
+                 f'?g <http://xmlns.com/foaf/0.1/name> ?name FILTER(?p = "{pmid}") }}'),
+        "aggregate": ("SELECT ?year (COUNT(?a) AS ?n) { ?a <http://purl.org/spar/fabio/hasPublicationYear> ?year } "
+                      "GROUP BY ?year ORDER BY ?year"),
+    }
+
+
+def load(port: int, query: str, requests: int, concurrency: int) -> tuple[float, float, float]:
+    """(p50 ms, p99 ms, requests per second) for `requests` GETs from `concurrency` keep-alive clients."""
+    path = "/sparql?" + urllib.parse.urlencode({"query": query})
+    latencies: list[float] = []
+    lock = threading.Lock()
+    per_client = requests // concurrency
+
+    def client() -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        mine = []
+        for _ in range(per_client):
+            started = time.perf_counter()
+            connection.request("GET", path, headers={"Accept": "application/sparql-results+json"})
+            response = connection.getresponse()
+            response.read()
+            assert response.status == 200
+            mine.append(time.perf_counter() - started)
+        with lock:
+            latencies.extend(mine)
+
+    threads = [threading.Thread(target=client) for _ in range(concurrency)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    latencies.sort()
+    p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
+    return statistics.median(latencies) * 1000, p99 * 1000, len(latencies) / elapsed
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=400, help="requests per query and concurrency")
+    parser.add_argument("--xml", type=Path, default=Path("/work/shared/data/pubmed/xml"), help="records to ingest")
+    args = parser.parse_args()
+    if shutil.which("oxigraph", path=str(BIN)) is None:
+        print("needs the oxigraph binary: pip install oxigraph", file=sys.stderr)
+        return 2
+    DATA.mkdir(exist_ok=True)
+    oxi = prepare(args.xml)
+    ours, theirs = _free_port(), _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RDFPUB_")}
+    servers = [
+        subprocess.Popen([str(BIN / "rdfpub"), "serve", "--store", str(DATA / "store"), "--port", str(ours)],
+                         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL),
+        subprocess.Popen([str(BIN / "oxigraph"), "serve-read-only", "--location", str(oxi), "--bind",
+                          f"127.0.0.1:{theirs}", "--union-default-graph"],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL),
+    ]
+    try:
+        _wait(ours, servers[0])
+        _wait(theirs, servers[1])
+        pmid = _sample_pmid(theirs)
+        print(f"data: {DATA / 'dump.nq'}; point lookup PMID {pmid}; {args.requests} requests per cell")
+        print(f"{'query':<13} {'conc':>4} | {'rdfpub p50':>10} {'p99':>7} {'req/s':>7} | "
+              f"{'oxigraph p50':>12} {'p99':>7} {'req/s':>7} | {'ratio':>5}")
+        for name, query in queries(pmid).items():
+            assert _query(ours, query) == _query(theirs, query) or name == "aggregate", name
+            for concurrency in (1, 8):
+                load(ours, query, 40, concurrency)  # warm both before measuring
+                load(theirs, query, 40, concurrency)
+                a = load(ours, query, args.requests, concurrency)
+                b = load(theirs, query, args.requests, concurrency)
+                print(f"{name:<13} {concurrency:>4} | {a[0]:>8.2f}ms {a[1]:>5.1f}ms {a[2]:>7.0f} | "
+                      f"{b[0]:>10.2f}ms {b[1]:>5.1f}ms {b[2]:>7.0f} | {b[2] / a[2]:>4.2f}x")
+        print("ratio = Oxigraph's requests per second / rdfpub's (1.00x: as fast; higher: rdfpub slower)")
+    finally:
+        for server in servers:
+            server.terminate()
+            server.wait(timeout=20)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
