@@ -14,6 +14,7 @@ from rdfpub.ingest import Summary
 from rdfpub.pipeline import Outcome
 from rdfpub.progress import Progress
 from rdfpub.rejects import RejectsFile
+from rdfpub.reports import REPORT_FORMATS, json_report, shacl_report, text_report
 from rdfpub.resources import seeds_dir
 from rdfpub.settings import Settings
 from rdfpub.sources import FORMATS
@@ -73,6 +74,9 @@ def build_parser() -> argparse.ArgumentParser:
     validate = commands.add_parser("validate", help="check records against the shapes; store nothing")
     _inputs_options(validate, ("--input-format",))
     _base_option(validate)
+    validate.add_argument("--format", choices=REPORT_FORMATS, default="text", dest="report_format",
+                          help="text (grouped and counted, default), json, or turtle (pyshacl's "
+                               "sh:ValidationReport for every record with problems)")
 
     dump = commands.add_parser("dump", help="write the whole dataset as Turtle, N-Triples or N-Quads")
     _store_option(dump)
@@ -135,7 +139,16 @@ def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_validate(settings: Settings, args: argparse.Namespace) -> int:
-    summary = _run(settings, args, None, "validate")
+    if args.report_format == "turtle":
+        report, conforms = shacl_report(args.paths, settings, args.input_format)
+        sys.stdout.write(report)
+        return OK if conforms else REJECTED
+    outcomes: list[Outcome] = []
+    summary = ingest.run(args.paths, settings, None, args.input_format, args.workers, outcomes.append)
+    report = text_report(outcomes) if args.report_format == "text" else json_report(outcomes)
+    if report:
+        print(report)
+    _print_summary(summary, "validate")
     if any(not outcome.is_record for outcome in summary.rejected):
         return ERROR
     return REJECTED if summary.rejected else OK

@@ -119,7 +119,7 @@ class Publisher:
                     operations.append(GraphWrite(result.graph_iri, result.ntriples))
                     states[result.graph_iri] = RecordState(result.version, result.revised, result.digest)
                 outcomes.append(Outcome(result.source, status, result.label, result.pmid,
-                                        position=result.position))
+                                        problems=result.warnings, position=result.position))
             elif isinstance(result, Deletion):
                 for pmid in filter(None, map(normalize_pmid, result.pmids)):
                     graph = self.graph_of_pmid(pmid)
@@ -147,7 +147,8 @@ def run(paths: Iterable[Path], settings: Settings, store: Store | None = None, f
 
     def finish(results: list) -> None:
         outcomes = publisher.publish(results) if publisher else [
-            r if isinstance(r, Outcome) else Outcome(r.source, "conformant", r.label, r.pmid, position=r.position)
+            r if isinstance(r, Outcome) else Outcome(r.source, "conformant", r.label, r.pmid, problems=r.warnings,
+                                                     position=r.position)
             for r in results if not isinstance(r, Deletion)]
         for outcome in outcomes:
             summary.add(outcome)

@@ -28,6 +28,7 @@ class Prepared:
     digest: str
     version: int
     revised: str
+    warnings: tuple[Problem, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -85,15 +86,16 @@ class Preparer:
             return rejected(item, item.reason)
         try:
             mapped = self.mapper.map_record(item)
-            violations = self.validator.violations(mapped.graph)
+            problems = self.validator.problems(mapped.graph)
         except Exception as error:  # a bug on one record must not take its neighbours down
             return rejected(item, f"could not be mapped or checked ({type(error).__name__}: {error}); "
                                   "please report this record")
+        violations = [p for p in problems if p.severity == "Violation"]
         if violations:
-            return rejected(item, f"{len(violations)} violation(s) of the shapes; not stored", tuple(violations))
+            return rejected(item, f"{len(violations)} violation(s) of the shapes; not stored", tuple(problems))
         return Prepared(item.label, item.source.name, item.source.position, item.article.pmid,
                         mapped.graph_iri, to_ntriples(mapped.graph), mapped.digest, mapped.version,
-                        mapped.revised)
+                        mapped.revised, tuple(problems))
 
     def prepare_batch(self, items: list) -> list:
         return [self.prepare(item) for item in items]

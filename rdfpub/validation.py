@@ -98,6 +98,12 @@ class Validator:
         return sorted(set(problems), key=lambda p: (p.severity != "Violation", p.shape, p.focus, p.path, p.value,
                                                     p.message))
 
+    def report_graph(self, data: Graph) -> Graph:
+        """pyshacl's own sh:ValidationReport for `data` (the reference engine's words, for machines)."""
+        _, report, _ = pyshacl_validate(data, shacl_graph=self.shapes, inference="none", advanced=False,
+                                        allow_warnings=True)
+        return report
+
     def _path(self, path) -> str:
         if isinstance(path, tuple):
             return "^" + self._short(path[1])

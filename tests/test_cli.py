@@ -1,5 +1,6 @@
 """The rdfpub command as a user runs it: exit codes, messages, and what lands in the store."""
 
+import json
 import os
 import subprocess
 import sys
@@ -41,9 +42,33 @@ def test_validate_seeds_exits_0():
 def test_validate_corrupt_pmid_names_file_field_and_value(corrupt_seed):
     result = _run("validate", corrupt_seed)
     assert result.returncode == 1
-    assert str(corrupt_seed) in result.stderr
-    assert "fabio:hasPubMedId" in result.stderr and '"3O44"' in result.stderr
-    assert "PMID" in result.stderr
+    assert str(corrupt_seed) in result.stdout
+    assert "fabio:hasPubMedId" in result.stdout and '"3O44"' in result.stdout
+    assert "PMID" in result.stdout and "1 rejected" in result.stderr
+
+
+def test_validate_json_report(corrupt_seed):
+    result = _run("validate", corrupt_seed, SEED, "--format", "json")
+    assert result.returncode == 1
+    report = json.loads(result.stdout)
+    statuses = {record["pmid"]: record["status"] for record in report["records"]}
+    assert statuses == {"3O44": "rejected", "30445512": "conformant"}
+    bad = next(r for r in report["records"] if r["pmid"] == "3O44")
+    assert {(p["path"], p["value"]) for p in bad["problems"] if p["shape"] == "ArticleShape"} == {
+        ("fabio:hasPubMedId", '"3O44"')}
+    assert any(kind["shape"] == "JournalIdentifierShape" and kind["count"] == 18
+               for kind in report["summary"]["problems"])
+
+
+def test_validate_turtle_report_is_a_shacl_report(corrupt_seed):
+    result = _run("validate", corrupt_seed, "--format", "turtle")
+    assert result.returncode == 1
+    report = Graph().parse(data=result.stdout, format="turtle")
+    sh = "http://www.w3.org/ns/shacl#"
+    from rdflib import Literal, URIRef
+    assert (None, URIRef(sh + "conforms"), Literal(False)) in report
+    values = set(report.objects(None, URIRef(sh + "value")))
+    assert Literal("3O44") in values
 
 
 def test_ingest_corrupt_pmid_stores_nothing(corrupt_seed, tmp_path):
@@ -78,7 +103,7 @@ def test_not_pubmed_input_is_an_error_for_validate(tmp_path):
     path = tmp_path / "notes.txt"
     path.write_text("shopping list\n", encoding="utf-8")
     result = _run("validate", path)
-    assert result.returncode == 2 and "not a format rdfpub reads" in result.stderr
+    assert result.returncode == 2 and "not a format rdfpub reads" in result.stdout
 
 
 def test_locked_store_is_a_clear_error(tmp_path, capsys):
