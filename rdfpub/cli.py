@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import gzip
 import sys
 from pathlib import Path
 
@@ -84,6 +86,8 @@ def build_parser() -> argparse.ArgumentParser:
     dump.add_argument("--format", choices=sorted(DUMP_FORMATS), default="turtle", dest="dump_format",
                       help="serialisation (default turtle; nq keeps one named graph per record)")
     dump.add_argument("-o", "--output", type=Path, metavar="FILE", help="file to write (default: standard output)")
+    dump.add_argument("--gzip", action="store_true",
+                      help="gzip the output (byte for byte the server's /dump.*.gz for the same store)")
     return parser
 
 
@@ -158,12 +162,14 @@ def cmd_dump(settings: Settings, args: argparse.Namespace) -> int:
     store = Store(settings.store)
     prefixes = dict(PREFIXES, rdfpub=Iris(settings.base_iri).vocab)
     chunks = store.dump(args.dump_format, prefixes=prefixes)
-    if args.output:
-        with args.output.open("wb") as out:
+    with (args.output.open("wb") if args.output else contextlib.nullcontext(sys.stdout.buffer)) as out:
+        if args.gzip:
+            # No file name and no time in the header, as the server writes its .gz dumps.
+            with gzip.GzipFile(filename="", mode="wb", fileobj=out, mtime=0, compresslevel=6) as packed:
+                packed.writelines(chunks)
+        else:
             out.writelines(chunks)
-    else:
-        sys.stdout.buffer.writelines(chunks)
-        sys.stdout.buffer.flush()
+        out.flush()
     return OK
 
 

@@ -124,3 +124,14 @@ def test_help_lists_every_command():
     result = _run("--help")
     for command in ("serve", "ingest", "validate", "dump"):
         assert command in result.stdout
+
+
+def test_dump_gzip_to_a_file(tmp_path):
+    import gzip as gz
+    store = tmp_path / "store"
+    assert _run("ingest", SEED, "--store", store).returncode == 0
+    out = tmp_path / "dump.nt.gz"
+    assert _run("dump", "--store", store, "--format", "nt", "--gzip", "-o", out).returncode == 0
+    plain = _run("dump", "--store", store, "--format", "nt").stdout
+    assert gz.decompress(out.read_bytes()).decode("utf-8") == plain
+    assert len(Graph().parse(data=plain, format="nt")) > 300
