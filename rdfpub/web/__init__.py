@@ -22,7 +22,7 @@ TEMPLATES = Path(__file__).parent / "templates"
 def create_app(settings: Settings, store: Store) -> FastAPI:
     """The read-only publishing app over `store`."""
     app = FastAPI(title=settings.title, version=__version__, docs_url=None, redoc_url=None,
-                  openapi_url=None)
+                  openapi_url=None, lifespan=sparql.lifespan)
     app.state.settings = settings
     app.state.store = store
     app.state.prefixes = dict(PREFIXES, rdfpub=Iris(settings.base_iri).vocab)
@@ -30,7 +30,7 @@ def create_app(settings: Settings, store: Store) -> FastAPI:
         loader=FileSystemLoader(str(TEMPLATES)), autoescape=True))
     # Linked Data is read from other sites' pages: every response may be read cross-origin.
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST", "HEAD", "OPTIONS"],
-                       allow_headers=["*"], expose_headers=["Content-Type", "Vary", "Link"])
+                       allow_headers=["*"], expose_headers=["Content-Type", "Vary", "Link", "Rdfpub-Truncated", "Retry-After"])
     for module in (landing, sparql, dumps, linked_data, dataset):
         app.include_router(module.router)
     return app
