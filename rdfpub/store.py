@@ -180,5 +180,10 @@ class Store:
             start = chunk.index(b"\n", start) + 1
         return chunk[start:]
 
+    def checkpoint(self, directory: Path | str) -> None:
+        """A consistent copy of the store in `directory` (hard links, so quick), which other
+        processes may open read-only while this one goes on writing."""
+        self._store.backup(str(directory))
+
     def flush(self) -> None:
         self._store.flush()

@@ -126,7 +126,7 @@ class QueryPool:
         in Oxigraph, so workers never open the live store itself."""
         path = self.root / f"checkpoint-{next(self._generation)}"
         # Store has no public checkpoint method yet; pyoxigraph's backup is what it would call.
-        self.store._store.backup(str(path))
+        self.store.checkpoint(path)
         self.checkpoint = str(path)
         in_use = {w.checkpoint for w in self._all} | {self.checkpoint}
         for old in self.root.iterdir():
