@@ -135,8 +135,16 @@ def _run(settings: Settings, args: argparse.Namespace, store: Store | None, verb
     return summary
 
 
-def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
+def _open_store(settings: Settings) -> Store:
     store = Store(settings.store)
+    if store.recovered:
+        print(f"{store.recovered} record(s) that a stopped run had half written were removed from the store; "
+              "ingest their input again to restore them", file=sys.stderr)
+    return store
+
+
+def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
+    store = _open_store(settings)
     summary = _run(settings, args, store, "ingest", RejectsFile(args.rejects), args.quiet, args.verbose)
     store.flush()
     return REJECTED if summary.rejected else OK
@@ -178,7 +186,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
 
     from rdfpub.web import create_app
 
-    store = Store(settings.store)
+    store = _open_store(settings)
     if store.is_empty():
         print(f"empty store at {settings.store}: loading the seed records from {seeds_dir()}", file=sys.stderr)
         summary = ingest.run([seeds_dir()], settings, store, workers=1)

@@ -15,6 +15,35 @@ from rdflib.term import Node
 
 from rdfpub.shapes_model import Shape, read_shapes
 
+# The hot loops compare plain strings: rdflib terms compare in Python, and rdflib Namespace
+# attributes are rebuilt on every access.
+MIN_COUNT, MAX_COUNT, HAS_VALUE, DATATYPE, NODE_KIND, PATTERN, MIN_LENGTH, CLASS, IN, OR, NOT, MIN_INCLUSIVE = (
+    "minCount", "maxCount", "hasValue", "datatype", "nodeKind", "pattern", "minLength", "class", "in", "or",
+    "not", "minInclusive")
+TARGET_CLASS, TARGET_SUBJECTS_OF = SH.targetClass, SH.targetSubjectsOf
+TYPE, SUBCLASS, LANG_STRING, STRING = RDF.type, RDFS.subClassOf, RDF.langString, XSD.string
+
+
+def _coded(shapes: list[Shape]) -> list[Shape]:
+    """The shapes with each constraint parameter replaced by its SHACL local name, once."""
+    seen: set[int] = set()
+
+    def visit(shape: Shape) -> None:
+        if id(shape) in seen:
+            return
+        seen.add(id(shape))
+        shape.constraints = [(str(parameter)[len(str(SH)):], rule) for parameter, rule in shape.constraints]
+        for _, rule in shape.constraints:
+            for member in (rule if isinstance(rule, list) else [rule]):
+                if isinstance(member, Shape):
+                    visit(member)
+        for prop in shape.properties:
+            visit(prop)
+
+    for shape in shapes:
+        visit(shape)
+    return shapes
+
 _KINDS = {
     SH.IRI: (URIRef,), SH.Literal: (Literal,), SH.BlankNode: (BNode,), SH.BlankNodeOrIRI: (BNode, URIRef),
     SH.BlankNodeOrLiteral: (BNode, Literal), SH.IRIOrLiteral: (URIRef, Literal),
@@ -42,14 +71,36 @@ def _from_ox(term) -> Node:
     return Literal(term.value, datatype=None if datatype == str(XSD.string) else URIRef(datatype))
 
 
+class Index:
+    """A record graph as two dictionaries (subject -> predicate -> objects, predicate -> object ->
+    subjects): every lookup the checker makes is then two dict gets."""
+
+    def __init__(self, triples):
+        self.triples = triples if isinstance(triples, (set, frozenset, list)) else list(triples)
+        self.out: dict = {}
+        self.back: dict = {}
+        for s, p, o in self.triples:
+            self.out.setdefault(s, {}).setdefault(p, []).append(o)
+            self.back.setdefault(p, {}).setdefault(o, []).append(s)
+
+    def objects(self, subject, predicate) -> list:
+        return self.out.get(subject, {}).get(predicate, [])
+
+    def subjects(self, predicate, value) -> list:
+        return self.back.get(predicate, {}).get(value, [])
+
+
 class FastChecker:
     """Evaluates the shapes on one record graph at a time; returns (severity, shape, focus, path,
     value, message) tuples in the same terms as pyshacl's report."""
 
     def __init__(self, shapes: Graph):
-        self.shapes = read_shapes(shapes)
+        self.shapes = _coded(read_shapes(shapes))
 
-    def check(self, data: Graph) -> list[tuple]:
+    def check(self, triples, ntriples: str | None = None) -> list[tuple]:
+        """The problems in `triples`; `ntriples`, the same triples as N-Triples text when the
+        caller has it, loads the SPARQL constraints' store far faster than term by term."""
+        data = Index(triples)
         results: list[tuple] = []
         store = None
         for shape in self.shapes:
@@ -61,24 +112,28 @@ class FastChecker:
             if shape.sparql:
                 if store is None:
                     store = ox.Store()
-                    store.extend(ox.Quad(_to_ox(s), _to_ox(p), _to_ox(o)) for s, p, o in data)
+                    if ntriples is not None:
+                        store.load(ntriples.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
+                    else:
+                        store.extend(ox.Quad(_to_ox(s), _to_ox(p), _to_ox(o)) for s, p, o in data.triples)
                 for focus in focus_nodes:
                     self._sparql(store, shape, focus, results)
         return results
 
     @staticmethod
-    def _targets(data: Graph, shape: Shape) -> list[Node]:
+    def _targets(data: Index, shape: Shape) -> list[Node]:
         found: dict[Node, None] = {}
         for kind, value in shape.targets:
-            if kind == SH.targetClass:
-                found.update(dict.fromkeys(data.subjects(RDF.type, value)))
-            elif kind == SH.targetSubjectsOf:
-                found.update(dict.fromkeys(data.subjects(value, None)))
+            if kind == TARGET_CLASS:
+                found.update(dict.fromkeys(data.subjects(TYPE, value)))
+            elif kind == TARGET_SUBJECTS_OF:
+                for subjects in data.back.get(value, {}).values():
+                    found.update(dict.fromkeys(subjects))
             else:
-                found.update(dict.fromkeys(data.objects(None, value)))
+                found.update(dict.fromkeys(data.back.get(value, {})))
         return list(found)
 
-    def _node(self, data: Graph, shape: Shape, focus: Node, results: list) -> None:
+    def _node(self, data: Index, shape: Shape, focus: Node, results: list) -> None:
         for problem_value in self._failures(data, shape, focus, [focus]):
             results.append((shape.severity, shape.name, focus, None, problem_value, shape.message))
         for prop in shape.properties:
@@ -87,12 +142,12 @@ class FastChecker:
                 results.append((prop.severity, prop.name, focus, prop.path, problem_value, prop.message))
 
     @staticmethod
-    def _values(data: Graph, focus: Node, path) -> list[Node]:
+    def _values(data: Index, focus: Node, path) -> list[Node]:
         if isinstance(path, tuple):
             return list(dict.fromkeys(data.subjects(path[1], focus)))
         return list(dict.fromkeys(data.objects(focus, path)))
 
-    def _conforms(self, data: Graph, shape: Shape, node: Node) -> bool:
+    def _conforms(self, data: Index, shape: Shape, node: Node) -> bool:
         """Whether `node` conforms to `shape` (a member of sh:or, or the shape of sh:not); a member
         with a path constrains the node's values along that path."""
         own_values = self._values(data, node, shape.path) if shape.path is not None else [node]
@@ -101,16 +156,16 @@ class FastChecker:
         return all(not any(True for _ in self._failures(data, prop, node, self._values(data, node, prop.path)))
                    for prop in shape.properties)
 
-    def _failures(self, data: Graph, shape: Shape, focus: Node, values: list[Node]):
+    def _failures(self, data: Index, shape: Shape, focus: Node, values: list[Node]):
         """Yields the failing value node of each failure (None for a count failure)."""
         for parameter, rule in shape.constraints:
-            if parameter == SH.minCount:
+            if parameter == MIN_COUNT:
                 if len(values) < int(rule):
                     yield None
-            elif parameter == SH.maxCount:
+            elif parameter == MAX_COUNT:
                 if len(values) > int(rule):
                     yield None
-            elif parameter == SH.hasValue:
+            elif parameter == HAS_VALUE:
                 if rule not in values:
                     yield None
             else:
@@ -118,24 +173,24 @@ class FastChecker:
                     if not self._value_ok(data, parameter, rule, value):
                         yield value
 
-    def _value_ok(self, data: Graph, parameter: URIRef, rule, value: Node) -> bool:
-        if parameter == SH.datatype:
+    def _value_ok(self, data: Index, parameter: URIRef, rule, value: Node) -> bool:
+        if parameter == DATATYPE:
             return _datatype_ok(value, rule)
-        if parameter == SH.nodeKind:
+        if parameter == NODE_KIND:
             return isinstance(value, _KINDS[rule])
-        if parameter == SH.pattern:
+        if parameter == PATTERN:
             return not isinstance(value, BNode) and rule.search(str(value)) is not None
-        if parameter == SH.minLength:
+        if parameter == MIN_LENGTH:
             return not isinstance(value, BNode) and len(str(value)) >= int(rule)
-        if parameter == SH["class"]:
+        if parameter == CLASS:
             return not isinstance(value, Literal) and _instance_of(data, value, rule)
-        if parameter == SH.minInclusive:
+        if parameter == MIN_INCLUSIVE:
             return _at_least(value, rule)
-        if parameter == SH["in"]:
+        if parameter == IN:
             return value in rule
-        if parameter == SH["or"]:
+        if parameter == OR:
             return any(self._conforms(data, member, value) for member in rule)
-        if parameter == SH["not"]:
+        if parameter == NOT:
             return not self._conforms(data, rule, value)
         raise AssertionError(f"unhandled constraint {parameter}")
 
@@ -172,10 +227,16 @@ def _at_least(value: Node, minimum: Literal) -> bool:
         return False
 
 
-def _instance_of(data: Graph, node: Node, rdf_class: URIRef) -> bool:
-    for type_ in data.objects(node, RDF.type):
-        if type_ == rdf_class or rdf_class in data.transitive_objects(type_, RDFS.subClassOf):
+def _instance_of(data: Index, node: Node, rdf_class: URIRef) -> bool:
+    """SHACL instance: a type of the node is the class or, through rdfs:subClassOf in the data, below it."""
+    seen, pending = set(), list(data.objects(node, TYPE))
+    while pending:
+        current = pending.pop()
+        if current == rdf_class:
             return True
+        if current not in seen:
+            seen.add(current)
+            pending.extend(data.objects(current, SUBCLASS))
     return False
 
 
@@ -186,9 +247,9 @@ def _datatype_ok(value: Node, datatype: URIRef) -> bool:
         return False
     if value.datatype == datatype:
         return getattr(value, "ill_typed", None) is not True and _python_type_ok(value, datatype)
-    if value.datatype is None and value.language is None and datatype == XSD.string:
+    if value.datatype is None and value.language is None and datatype == STRING:
         return True
-    return datatype == RDF.langString and bool(value.language)
+    return datatype == LANG_STRING and bool(value.language)
 
 
 def _python_type_ok(value: Literal, datatype: URIRef) -> bool:

@@ -86,7 +86,8 @@ class Preparer:
             return rejected(item, item.reason)
         try:
             mapped = self.mapper.map_record(item)
-            problems = self.validator.problems(mapped.graph)
+            ntriples = to_ntriples(mapped.triples)
+            problems = self.validator.problems(mapped.triples, ntriples)
         except Exception as error:  # a bug on one record must not take its neighbours down
             return rejected(item, f"could not be mapped or checked ({type(error).__name__}: {error}); "
                                   "please report this record")
@@ -94,7 +95,7 @@ class Preparer:
         if violations:
             return rejected(item, f"{len(violations)} violation(s) of the shapes; not stored", tuple(problems))
         return Prepared(item.label, item.source.name, item.source.position, item.article.pmid,
-                        mapped.graph_iri, to_ntriples(mapped.graph), mapped.digest, mapped.version,
+                        mapped.graph_iri, ntriples, mapped.digest, mapped.version,
                         mapped.revised, tuple(problems))
 
     def prepare_batch(self, items: list) -> list:

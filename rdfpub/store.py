@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -71,6 +72,20 @@ class Store:
                     f"the store at {self.path} is locked: another process (or this one) has it open; "
                     "stop that process, or give this one another --store") from None
             raise StoreError(f"cannot open the store at {self.path}: {message}") from None
+        self.journal = self.path.with_name(self.path.name + ".journal")
+        self.recovered = self._recover()
+
+    def _recover(self) -> int:
+        """Removes the graphs a killed run was bulk-loading (listed in the journal it left), so no
+        record is ever half in the store; the run that loads them again restores them. The count."""
+        if not self.journal.exists():
+            return 0
+        graphs = [line for line in self.journal.read_text(encoding="utf-8").splitlines() if line]
+        if graphs:
+            self._store.update(" ;\n".join(f"DROP SILENT GRAPH <{iri}>" for iri in graphs))
+            self._store.flush()
+        self.journal.unlink()
+        return len(graphs)
 
     def replace_graph(self, graph_iri: str, graph: Graph) -> bool:
         """Puts `graph` in the named graph `graph_iri` instead of what it held, in one transaction,
@@ -81,9 +96,10 @@ class Store:
 
     def apply(self, operations: list[GraphWrite | str]) -> None:
         """Writes (GraphWrite) and removes (a graph IRI) record graphs; a later operation on the same
-        graph wins. Two transactions: the touched graphs are dropped, then the new ones loaded as
-        N-Quads (Oxigraph's parser is far faster than SPARQL INSERT DATA). A crash between them
-        leaves a replaced record out of the store, never half in: re-running the ingest restores it."""
+        graph wins. The touched graphs are dropped in one transaction; the new ones are then
+        bulk-loaded (about three times faster than a transactional load, but not atomic), with their
+        names in a journal beside the store until the load is on disk: if the process dies in
+        between, the next opening of the store drops them, so each record is wholly in or wholly out."""
         final: dict[str, GraphWrite | None] = {}
         for operation in operations:
             if isinstance(operation, GraphWrite):
@@ -93,12 +109,18 @@ class Store:
         if not final:
             return
         self._store.update(" ;\n".join(f"DROP SILENT GRAPH <{iri}>" for iri in final))
-        quads = "\n".join(
-            line[:-1] + f"<{iri}> ."
-            for iri, write in final.items() if write is not None
-            for line in write.ntriples.split("\n") if line)
-        if quads:
-            self._store.load(quads.encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+        writes = {iri: write for iri, write in final.items() if write is not None}
+        if not writes:
+            return
+        quads = "\n".join(line[:-1] + f"<{iri}> ." for iri, write in writes.items()
+                          for line in write.ntriples.split("\n") if line)
+        with self.journal.open("w", encoding="utf-8") as journal:
+            journal.write("\n".join(writes) + "\n")
+            journal.flush()
+            os.fsync(journal.fileno())
+        self._store.bulk_load(quads.encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+        self._store.flush()
+        self.journal.unlink()
 
     def record_states(self, graph_iris: list[str], vocab: str) -> dict[str, RecordState]:
         """The version, revision date and digest each of these graphs holds now (absent: not stored)."""

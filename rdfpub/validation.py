@@ -84,12 +84,18 @@ class Validator:
         else:
             remember_prepared_queries()
 
-    def problems(self, data: Graph) -> list[Problem]:
-        """Every violation and warning the shapes find in `data` (an empty list: conformant)."""
+    def problems(self, data, ntriples: str | None = None) -> list[Problem]:
+        """Every violation and warning the shapes find in `data`, an rdflib Graph or a collection
+        of triples (an empty list: conformant); `ntriples` is the same data as N-Triples, if known."""
+        if self.engine != "fast" and not isinstance(data, Graph):
+            graph = Graph()
+            for triple in data:
+                graph.add(triple)
+            data = graph
         if self.engine == "fast":
             problems = [Problem(severity, shape, self._short(focus), self._path(path), self._short(value),
                                 message or "does not conform")
-                        for severity, shape, focus, path, value, message in self._fast.check(data)]
+                        for severity, shape, focus, path, value, message in self._fast.check(data, ntriples)]
         else:
             # With allow_warnings, a report of warnings alone still "conforms": read the report itself.
             _, report, _ = pyshacl_validate(
@@ -139,6 +145,6 @@ class Validator:
                 return f"{prefix}:{text[len(namespace):]}"
         return f"<{text}>" if isinstance(term, URIRef) else text
 
-    def violations(self, data: Graph) -> list[Problem]:
+    def violations(self, data) -> list[Problem]:
         """Only the problems that block publication."""
         return [problem for problem in self.problems(data) if problem.severity == "Violation"]

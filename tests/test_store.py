@@ -109,3 +109,18 @@ def test_terms_convert_to_oxigraph():
     assert to_oxigraph(URIRef(EX)) == ox.NamedNode(EX)
     with pytest.raises(TypeError):
         to_oxigraph("plain string")
+
+
+def test_a_load_cut_short_is_removed_on_the_next_open(tmp_path):
+    """What a run killed in the middle of a bulk load leaves: a journal naming the graphs being
+    loaded and part of their triples. Opening the store again removes them whole."""
+    store = Store(tmp_path / "s")
+    store.replace_graph(EX + "kept", _graph("whole"))
+    store.journal.write_text(f"{EX}half\n", encoding="utf-8")
+    store._store.bulk_load(f'<{EX}a> <{EX}p> "half" <{EX}half> .\n'.encode(), format=ox.RdfFormat.N_QUADS)
+    store.flush()
+    del store
+    reopened = Store(tmp_path / "s")
+    assert reopened.recovered == 1 and not reopened.journal.exists()
+    graphs = {row["g"].value for row in reopened.query("SELECT DISTINCT ?g { GRAPH ?g { ?s ?p ?o } }")}
+    assert graphs == {EX + "kept"}

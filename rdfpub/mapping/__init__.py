@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import datetime, timezone
 
 from rdflib import Graph, Literal, URIRef
@@ -13,7 +14,7 @@ from rdfpub import __version__
 from rdfpub.identifiers import normalize_pmid
 from rdfpub.iris import PUBMED_PAGE, Iris
 from rdfpub.mapping.article import map_article, map_history
-from rdfpub.mapping.builder import GraphBuilder
+from rdfpub.mapping.builder import GraphBuilder, as_graph
 from rdfpub.mapping.links import map_links
 from rdfpub.mapping.people import map_people
 from rdfpub.mapping.subjects import map_subjects
@@ -27,14 +28,20 @@ class MappedRecord:
 
     graph_iri: str
     article_iri: str
-    graph: Graph
+    triples: frozenset
     digest: str
     version: int
     revised: str  # the source record's revision date (ISO), '' when unknown
+    vocab: str = ""
+
+    @cached_property
+    def graph(self) -> Graph:
+        """The triples as an rdflib Graph, made on demand (pyshacl and tests want one)."""
+        return as_graph(self.triples, self.vocab)
 
 
-def digest_of(graph: Graph, ignore: URIRef) -> str:
-    lines = sorted(f"{s.n3()} {p.n3()} {o.n3()}" for s, p, o in graph if p != ignore)
+def digest_of(triples, ignore: URIRef) -> str:
+    lines = sorted(f"{s.n3()} {p.n3()} {o.n3()}" for s, p, o in triples if p != ignore)
     return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
 
 
@@ -56,14 +63,15 @@ class Mapper:
         map_links(builder, node, record)
         graph_iri = URIRef(self.iris.record_graph(str(node)))
         self._provenance(builder, graph_iri, node, record)
-        digest = digest_of(builder.graph, PROV.generatedAtTime)
+        digest = digest_of(builder.triples, PROV.generatedAtTime)
         builder.add(graph_iri, builder.term("contentDigest"), digest)
         when = (generated_at or datetime.now(timezone.utc)).replace(microsecond=0)
         # UTC written with "Z", the canonical form Oxigraph stores, so the stored graph is the validated one.
         stamp = when.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
         builder.add(graph_iri, PROV.generatedAtTime, Literal(stamp, datatype=XSD.dateTime, normalize=False))
-        return MappedRecord(str(graph_iri), str(node), builder.graph, digest, article.pmid_version or 1,
-                            record.revised.isoformat() if record.revised else "")
+        return MappedRecord(str(graph_iri), str(node), frozenset(builder.triples), digest,
+                            article.pmid_version or 1, record.revised.isoformat() if record.revised else "",
+                            self.iris.vocab)
 
     def _provenance(self, builder: GraphBuilder, graph_iri: URIRef, node: URIRef, record: Record) -> None:
         """PROV-O, licence and the source record's own facts, stated on the record's graph."""

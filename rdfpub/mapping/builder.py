@@ -11,17 +11,26 @@ from rdfpub.model import PartialDate
 from rdfpub.vocab import PREFIXES
 
 _DATE_TYPES = {"day": XSD.date, "month": XSD.gYearMonth, "year": XSD.gYear}
+_TYPE = RDF.type
+
+
+def as_graph(triples, vocab: str) -> Graph:
+    graph = Graph(bind_namespaces="none")
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace)
+    graph.bind("rdfpub", vocab)
+    for triple in triples:
+        graph.add(triple)
+    return graph
 
 
 class GraphBuilder:
-    """Collects one record's triples; skips empty values so no module writes a blank literal."""
+    """Collects one record's triples in a plain set (an rdflib Graph costs several times more per
+    triple, and the hot path never needs one); skips empty values so no module writes a blank literal."""
 
     def __init__(self, iris: Iris):
         self.iris = iris
-        self.graph = Graph(bind_namespaces="none")
-        for prefix, namespace in PREFIXES.items():
-            self.graph.bind(prefix, namespace)
-        self.graph.bind("rdfpub", iris.vocab)
+        self.triples: set[tuple[Node, URIRef, Node]] = set()
         # Articles a record only mentions are described once, by their first mention: two
         # references citing one PMID must not give it two DOIs.
         self.described: set[URIRef] = set()
@@ -33,11 +42,15 @@ class GraphBuilder:
             return
         if not isinstance(value, Node):
             value = Literal(value)
-        self.graph.add((subject, predicate, value))
+        self.triples.add((subject, predicate, value))
 
     def types(self, subject: Node, *classes: URIRef) -> None:
         for rdf_class in classes:
-            self.graph.add((subject, RDF.type, rdf_class))
+            self.triples.add((subject, _TYPE, rdf_class))
+
+    def to_graph(self) -> Graph:
+        """The triples as an rdflib Graph with the project's prefixes bound."""
+        return as_graph(self.triples, self.iris.vocab)
 
     def term(self, name: str) -> URIRef:
         """A term of the project vocabulary (a name it does not define raises)."""
