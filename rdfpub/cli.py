@@ -21,6 +21,7 @@ from rdfpub.resources import seeds_dir
 from rdfpub.settings import Settings
 from rdfpub.sources import FORMATS
 from rdfpub.store import DUMP_FORMATS, Store
+from rdfpub.stores import open_store
 from rdfpub.vocab import PREFIXES
 
 # Exit codes, as the README documents them.
@@ -28,8 +29,9 @@ OK, REJECTED, ERROR = 0, 1, 2
 
 
 def _store_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--store", type=Path, metavar="DIR",
-                        help="store directory, created when missing (env RDFPUB_STORE; default ./rdfpub-store)")
+    parser.add_argument("--store", metavar="DIR|URL",
+                        help="store directory, created when missing, or a SPARQL server's query URL "
+                             "http(s)://... (env RDFPUB_STORE; default ./rdfpub-store)")
 
 
 def _base_option(parser: argparse.ArgumentParser) -> None:
@@ -136,7 +138,7 @@ def _run(settings: Settings, args: argparse.Namespace, store: Store | None, verb
 
 
 def _open_store(settings: Settings) -> Store:
-    store = Store(settings.store)
+    store = open_store(settings)
     if store.recovered:
         print(f"{store.recovered} record(s) that a stopped run had half written were removed from the store; "
               "ingest their input again to restore them", file=sys.stderr)
@@ -167,7 +169,7 @@ def cmd_validate(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_dump(settings: Settings, args: argparse.Namespace) -> int:
-    store = Store(settings.store)
+    store = open_store(settings)
     prefixes = dict(PREFIXES, rdfpub=Iris(settings.base_iri).vocab)
     chunks = store.dump(args.dump_format, prefixes=prefixes)
     with (args.output.open("wb") if args.output else contextlib.nullcontext(sys.stdout.buffer)) as out:

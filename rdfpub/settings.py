@@ -15,7 +15,7 @@ class Settings:
     """Everything a deployment can set. Each field can come from the environment variable
     RDFPUB_<FIELD NAME IN UPPER CASE>, so a deployment needs no flags."""
 
-    store: Path = Path("rdfpub-store")
+    store: Path | str = Path("rdfpub-store")  # a directory, or a remote store's http(s):// query URL
     base_iri: str = "http://localhost:8000"
     host: str = "127.0.0.1"
     port: int = 8000
@@ -25,6 +25,10 @@ class Settings:
     max_result_rows: int = 100_000
     max_response_bytes: int = 100_000_000
     query_workers: int = 8
+    store_update: str = ""
+    store_graphs: str = ""
+    store_user: str = ""
+    store_password: str = ""
 
     @classmethod
     def load(cls, environ: dict[str, str] | None = None, **overrides) -> "Settings":
@@ -37,7 +41,17 @@ class Settings:
                 values[field.name] = _convert(field.name, raw, field.type)
         values.update({name: value for name, value in overrides.items() if value is not None})
         settings = replace(cls(), **values)
-        return replace(settings, base_iri=settings.base_iri.rstrip("/"), store=Path(settings.store))
+        return replace(settings, base_iri=settings.base_iri.rstrip("/"), store=store_location(settings.store))
+
+
+def is_remote(store: Path | str) -> bool:
+    return isinstance(store, str) and store.startswith(("http://", "https://"))
+
+
+def store_location(value: Path | str) -> Path | str:
+    """A remote store's URL stays a string (a Path would fold its '//'); anything else is a directory."""
+    text = str(value)
+    return text if text.startswith(("http://", "https://")) else Path(text)
 
 
 def _convert(name: str, raw: str, annotation: str):
@@ -46,6 +60,6 @@ def _convert(name: str, raw: str, annotation: str):
             return int(raw)
         except ValueError:
             raise ValueError(f"{ENV_PREFIX}{name.upper()}={raw!r} is not a whole number") from None
-    if annotation == "Path":
-        return Path(raw)
+    if annotation.startswith("Path"):
+        return store_location(raw)
     return raw

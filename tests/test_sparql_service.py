@@ -113,5 +113,5 @@ def test_big_results_stream_from_a_file(settings, seeded_store):
         assert int(response.headers["content-length"]) == len(response.content)
         pool = test_client.app.state.query_pool
         assert not list(__import__("pathlib").Path(pool.spool).iterdir())
-        checkpoints = pool.root
-    assert not checkpoints.exists()
+        checkpoints = getattr(pool, "root", None)  # a remote store's pool has none: its server answers
+    assert checkpoints is None or not checkpoints.exists()

@@ -3,6 +3,7 @@ files with ETag, Last-Modified, Content-Length, conditional GET and byte ranges 
 
 from __future__ import annotations
 
+import tempfile
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 
@@ -17,10 +18,12 @@ router = APIRouter()
 
 
 def dump_cache(request: Request) -> DumpCache:
-    """The app's dump cache, in the folder `{store}-dumps` beside the store."""
+    """The app's dump cache, in the folder `{store}-dumps` beside the store; over a remote store, in
+    a temporary folder of this process (every front makes the same files from the same store)."""
     state = request.app.state
     if getattr(state, "dump_cache", None) is None:
-        folder = Path(f"{state.settings.store}-dumps")
+        store_path = getattr(state.store, "path", None)
+        folder = Path(f"{store_path}-dumps") if store_path else Path(tempfile.mkdtemp(prefix="rdfpub-dumps-"))
         state.dump_cache = DumpCache(state.store, folder, state.prefixes, Iris(state.settings.base_iri).vocab)
     return state.dump_cache
 

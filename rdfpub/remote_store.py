@@ -1,0 +1,234 @@
+"""A store on a remote SPARQL server, spoken to by the standards only: SPARQL 1.1 Protocol, Update and Graph Store Protocol."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from urllib.parse import urlencode
+
+import httpx
+import pyoxigraph as ox
+from rdflib import Graph
+
+from rdfpub.errors import StoreError
+from rdfpub.store import DUMP_FORMATS, GraphWrite, RecordState, to_ntriples
+from rdfpub.vocab import PREFIXES
+
+# What a query may answer: results for SELECT/ASK, N-Triples for CONSTRUCT/DESCRIBE.
+ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9"
+# A form, not a query body: only a form carries the dataset parameters (SPARQL 1.1 Protocol 2.1.2).
+FORM_HEADERS = {"Accept": ACCEPT, "Content-Type": "application/x-www-form-urlencoded"}
+# Oxigraph's own parameter for a union default graph: unlike its server-wide flag, it leaves a
+# query's FROM alone. Servers whose default graph is the union already (Virtuoso) ignore it.
+UNION = ("union-default-graph", "")
+RESULTS_FORMATS = {
+    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
+    "application/json": ox.QueryResultsFormat.JSON,
+    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
+    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
+}
+GRAPH_FORMATS = {"application/n-triples": ox.RdfFormat.N_TRIPLES, "text/plain": ox.RdfFormat.N_TRIPLES,
+                 "text/turtle": ox.RdfFormat.TURTLE}
+_GRAPHS_PER_CHUNK = 200
+
+
+class RemoteTriples:
+    """A CONSTRUCT or DESCRIBE answer, iterable as pyoxigraph triples like a local QueryTriples."""
+
+    def __init__(self, data: bytes, rdf_format: ox.RdfFormat):
+        self._triples = [quad.triple for quad in ox.parse(data, format=rdf_format)]
+
+    def __iter__(self) -> Iterator[ox.Triple]:
+        return iter(self._triples)
+
+    def serialize(self, output=None, format: ox.RdfFormat = ox.RdfFormat.N_TRIPLES):
+        return ox.serialize(self._triples, output, format=format)
+
+
+def parse_answer(content_type: str, data) -> object:
+    """The answer of a SPARQL server as the objects pyoxigraph's own queries return."""
+    media_type = content_type.split(";")[0].strip().lower()
+    if media_type in RESULTS_FORMATS:
+        return ox.parse_query_results(data, format=RESULTS_FORMATS[media_type])
+    if media_type in GRAPH_FORMATS:
+        return RemoteTriples(data if isinstance(data, bytes) else data.read(), GRAPH_FORMATS[media_type])
+    raise StoreError(f"the store answered a query with {media_type or 'no media type'}, "
+                     "which is not a SPARQL results or N-Triples document")
+
+
+class _Auth(httpx.Auth):
+    """HTTP Basic, or Digest when the server asks for it (Virtuoso's authenticated endpoints do)."""
+
+    def __init__(self, user: str, password: str):
+        self._basic = httpx.BasicAuth(user, password)
+        self._digest = httpx.DigestAuth(user, password)
+
+    def auth_flow(self, request):
+        flow = self._basic.auth_flow(request)
+        response = yield next(flow)
+        if response.status_code == 401 and "digest" in response.headers.get("www-authenticate", "").lower():
+            flow = self._digest.auth_flow(request)
+            next(flow)
+            try:
+                flow.send(response)  # the challenge, then the request with its answer
+            except StopIteration:
+                return
+            yield request
+
+
+def endpoints(query_url: str, update_url: str = "") -> tuple[str, str]:
+    """The query and update endpoints: Oxigraph serves them at /query and /update, most other
+    servers (Virtuoso, Fuseki's dataset URL, GraphDB) at one URL."""
+    if update_url:
+        return query_url, update_url
+    if query_url.endswith("/query"):
+        return query_url, query_url[: -len("query")] + "update"
+    return query_url, query_url
+
+
+class RemoteStore:
+    """Record graphs on the SPARQL server at `url`. A query's default graph is the union of the
+    named graphs, as on the embedded store: Oxigraph is asked so per query, other servers must be
+    set up so (Virtuoso is by default)."""
+
+    path = None  # no directory: nothing of the store lives beside the process
+    recovered = 0  # each write is one server transaction, so nothing is ever half written
+
+    def __init__(self, url: str, update_url: str = "", graph_store_url: str = "", user: str = "",
+                 password: str = "", timeout: float = 300.0):
+        self.url, self.update_url = endpoints(url, update_url)
+        self.graph_store_url = graph_store_url
+        self.auth = _Auth(user, password) if user else None
+        self.timeout = timeout
+        self._client = httpx.Client(auth=self.auth, timeout=timeout)
+
+    def _send(self, method: str, url: str, **kwargs) -> httpx.Response:
+        try:
+            response = self._client.request(method, url, **kwargs)
+        except httpx.HTTPError as error:
+            raise StoreError(f"cannot reach the store at {url}: {error}; is the server running?") from None
+        if response.status_code >= 400:
+            raise StoreError(f"the store at {url} answered {response.status_code}: {response.text[:500]}")
+        return response
+
+    def query(self, sparql: str, default_graphs: list[str] | None = None, named_graphs: list[str] | None = None):
+        """Runs a query on the server (SPARQL 1.1 Protocol, section 2.1.2: POST form, so the dataset
+        parameters travel with it); answers what pyoxigraph's Store.query answers."""
+        form = [("query", sparql)] + [("default-graph-uri", iri) for iri in default_graphs or []]
+        form += [("named-graph-uri", iri) for iri in named_graphs or []]
+        if not default_graphs:
+            form.append(UNION)
+        response = self._send("POST", self.url, content=urlencode(form).encode("ascii"), headers=FORM_HEADERS)
+        return parse_answer(response.headers.get("content-type", ""), response.content)
+
+    def _number(self, sparql: str) -> int:
+        return int(next(iter(self.query(sparql)))["n"].value)
+
+    def update(self, sparql: str) -> None:
+        """One SPARQL 1.1 Update request (Protocol, section 2.2.2: POST application/sparql-update)."""
+        self._send("POST", self.update_url, content=sparql.encode("utf-8"),
+                   headers={"Content-Type": "application/sparql-update; charset=utf-8"})
+
+    def apply(self, operations: list[GraphWrite | str]) -> None:
+        """Writes and removes record graphs; a later operation on the same graph wins. By default one
+        Update request per batch, which servers that run a request as one transaction (Oxigraph,
+        Virtuoso) apply wholly or not at all; with a Graph Store Protocol URL, one PUT or DELETE per graph,
+        each atomic on its own."""
+        final: dict[str, GraphWrite | None] = {}
+        for operation in operations:
+            if isinstance(operation, GraphWrite):
+                final[operation.graph_iri] = operation
+            else:
+                final[operation] = None
+        if not final:
+            return
+        if self.graph_store_url:
+            for iri, write in final.items():
+                self._put_graph(iri, write)
+            return
+        parts = [f"DROP SILENT GRAPH <{iri}>" for iri in final]
+        inserts = "\n".join(f"GRAPH <{iri}> {{\n{write.ntriples}\n}}" for iri, write in final.items() if write)
+        if inserts:
+            parts.append(f"INSERT DATA {{\n{inserts}\n}}")
+        self.update(" ;\n".join(parts))
+
+    def _put_graph(self, iri: str, write: GraphWrite | None) -> None:
+        """SPARQL 1.1 Graph Store Protocol, sections 5.3 (PUT) and 5.4 (DELETE; 404 means already gone)."""
+        if write is None:
+            try:
+                self._send("DELETE", self.graph_store_url, params={"graph": iri})
+            except StoreError as error:
+                if " answered 404" not in str(error):
+                    raise
+            return
+        self._send("PUT", self.graph_store_url, params={"graph": iri}, content=write.ntriples.encode("utf-8"),
+                   headers={"Content-Type": "application/n-triples"})
+
+    def replace_graph(self, graph_iri: str, graph: Graph) -> bool:
+        existed = bool(self.query(f"ASK {{ GRAPH <{graph_iri}> {{ ?s ?p ?o }} }}"))
+        self.apply([GraphWrite(graph_iri, to_ntriples(graph))])
+        return existed
+
+    def remove_graph(self, graph_iri: str) -> bool:
+        existed = bool(self.query(f"ASK {{ GRAPH <{graph_iri}> {{ ?s ?p ?o }} }}"))
+        if existed:
+            self.apply([graph_iri])
+        return existed
+
+    def record_states(self, graph_iris: list[str], vocab: str) -> dict[str, RecordState]:
+        """The version, revision date and digest each of these graphs holds now (absent: not stored)."""
+        if not graph_iris:
+            return {}
+        values = " ".join(f"<{iri}>" for iri in graph_iris)
+        query = f"""SELECT ?g ?version ?revised ?digest WHERE {{
+            VALUES ?g {{ {values} }}
+            GRAPH ?g {{ ?g <{vocab}contentDigest> ?digest .
+                OPTIONAL {{ ?g <{vocab}pmidVersion> ?version }}
+                OPTIONAL {{ ?g <http://purl.org/dc/terms/modified> ?revised }} }} }}"""
+        states = {}
+        for row in self.query(query):
+            version, revised = row["version"], row["revised"]
+            states[row["g"].value] = RecordState(int(version.value) if version else 1,
+                                                 revised.value if revised else "", row["digest"].value)
+        return states
+
+    def is_empty(self) -> bool:
+        return not bool(self.query("ASK { GRAPH ?g { ?s ?p ?o } }"))
+
+    def graph_count(self) -> int:
+        return self._number("SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+
+    def triple_count(self) -> int:
+        return self._number(
+            "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }")
+
+    def _graphs(self) -> list[ox.NamedNode]:
+        return [row["g"] for row in self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g")]
+
+    def dump(self, format_name: str, prefixes: dict[str, str] | None = None) -> Iterator[bytes]:
+        """The whole dataset, a few record graphs per query, in a fixed order so that every front
+        over one store writes byte-equal dumps (and so gives them equal ETags)."""
+        rdf_format, keep_graphs = DUMP_FORMATS[format_name]
+        prefixes = (prefixes or PREFIXES) if rdf_format == ox.RdfFormat.TURTLE else None
+        if prefixes:
+            yield "".join(f"@prefix {name}: <{iri}> .\n" for name, iri in prefixes.items()).encode()
+        graphs = self._graphs()
+        for start in range(0, len(graphs), _GRAPHS_PER_CHUNK):
+            values = " ".join(str(g) for g in graphs[start:start + _GRAPHS_PER_CHUNK])
+            rows = self.query(f"SELECT ?g ?s ?p ?o WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }} "
+                              "ORDER BY ?g ?s ?p ?o")
+            quads = [ox.Quad(row["s"], row["p"], row["o"], row["g"]) for row in rows]
+            items = quads if keep_graphs else [quad.triple for quad in quads]
+            chunk = ox.serialize(items, format=rdf_format, prefixes=prefixes)
+            begin = 0
+            while chunk.startswith(b"@prefix ", begin):  # said once at the top already
+                begin = chunk.index(b"\n", begin) + 1
+            yield chunk[begin:]
+
+    def checkpoint(self, directory) -> None:
+        raise StoreError("a remote store has no local checkpoint: queries go to its server")
+
+    def flush(self) -> None:
+        """Nothing to do: the server has committed each request before answering it."""
+
+    def close(self) -> None:
+        self._client.close()

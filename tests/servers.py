@@ -1,0 +1,50 @@
+"""Real SPARQL servers for the tests, started on a free loopback port and polled until they answer."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+OXIGRAPH = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class OxigraphServer:
+    """`oxigraph serve` over `folder` (rdfpub asks it for the union default graph query by query)."""
+
+    def __init__(self, folder: Path):
+        if not Path(OXIGRAPH).exists():
+            pytest.skip("the oxigraph server binary is not installed (pip install oxigraph)")
+        port = free_port()
+        self.url = f"http://127.0.0.1:{port}/query"
+        self.process = subprocess.Popen(
+            [OXIGRAPH, "serve", "--location", str(folder), "--bind", f"127.0.0.1:{port}"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"oxigraph serve exited: {self.process.stderr.read().decode()[-2000:]}")
+            try:
+                if httpx.get(self.url, params={"query": "ASK {}"}, timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                time.sleep(0.05)
+        self.stop()
+        raise RuntimeError("oxigraph serve did not answer within 30 s")
+
+    def stop(self) -> None:
+        self.process.kill()
+        self.process.wait()
+        self.process.stderr.close()
