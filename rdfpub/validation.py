@@ -145,6 +145,6 @@ class Validator:
                 return f"{prefix}:{text[len(namespace):]}"
         return f"<{text}>" if isinstance(term, URIRef) else text
 
-    def violations(self, data) -> list[Problem]:
+    def violations(self, data, ntriples: str | None = None) -> list[Problem]:
         """Only the problems that block publication."""
-        return [problem for problem in self.problems(data) if problem.severity == "Violation"]
+        return [problem for problem in self.problems(data, ntriples) if problem.severity == "Violation"]
