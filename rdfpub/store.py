@@ -118,8 +118,9 @@ class Store:
             journal.write("\n".join(writes) + "\n")
             journal.flush()
             os.fsync(journal.fileno())
+        # A bulk load hands finished files to RocksDB: once it returns they are on disk, so the
+        # journal can go without a flush (flushing every batch left many small files to compact).
         self._store.bulk_load(quads.encode("utf-8"), format=ox.RdfFormat.N_QUADS)
-        self._store.flush()
         self.journal.unlink()
 
     def record_states(self, graph_iris: list[str], vocab: str) -> dict[str, RecordState]:
