@@ -232,3 +232,9 @@ class RemoteStore:
 
     def close(self) -> None:
         self._client.close()
+
+    def __del__(self):
+        # A store dropped without close() must not leave its connections open.
+        client = getattr(self, "_client", None)
+        if client is not None:
+            client.close()

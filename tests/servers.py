@@ -27,6 +27,7 @@ class OxigraphServer:
     def __init__(self, folder: Path):
         if not Path(OXIGRAPH).exists():
             pytest.skip("the oxigraph server binary is not installed (pip install oxigraph)")
+        folder.mkdir(parents=True, exist_ok=True)
         port = free_port()
         self.url = f"http://127.0.0.1:{port}/query"
         self.process = subprocess.Popen(

@@ -14,8 +14,9 @@ import pytest
 
 from rdfpub import ingest
 from rdfpub.store import Store
+from rdfpub.stores import open_store
 
-from conftest import BASE, DATA
+from conftest import BACKENDS, BASE, DATA
 
 SINGLE = DATA / "tipplerow__pubmed__pubmed-lib__data__test__32048627.xml"
 SAMPLE = DATA / "tipplerow__pubmed__pubmed-lib__data__test__pubmed_sample.xml"
@@ -39,41 +40,45 @@ def _variant(tmp_path: Path, name: str, revised_year: str, title_suffix: str) ->
     return path
 
 
-def test_a_later_revision_replaces_and_an_older_one_does_not(tmp_path, fresh_settings):
-    store = Store(fresh_settings.store)
+@pytest.mark.parametrize("any_settings", BACKENDS, indirect=True)
+def test_a_later_revision_replaces_and_an_older_one_does_not(tmp_path, any_settings):
+    store = open_store(any_settings)
     newer = _variant(tmp_path, "newer.xml", "2023", " (revised)")
     older = _variant(tmp_path, "older.xml", "2020", "")
-    assert ingest.run([older], fresh_settings, store).published == 1
-    assert ingest.run([newer], fresh_settings, store).replaced == 1
-    summary = ingest.run([older], fresh_settings, store)
+    assert ingest.run([older], any_settings, store).published == 1
+    assert ingest.run([newer], any_settings, store).replaced == 1
+    summary = ingest.run([older], any_settings, store)
     assert (summary.older, summary.replaced) == (1, 0)
     assert _titles(store, "32048627") == {
         "In vitro comparison of the cytotoxic effects of statins in the U266 myeloma cell line (revised)."}
 
 
-def test_a_newer_pmid_version_wins(tmp_path, fresh_settings):
-    store = Store(fresh_settings.store)
+@pytest.mark.parametrize("any_settings", BACKENDS, indirect=True)
+def test_a_newer_pmid_version_wins(tmp_path, any_settings):
+    store = open_store(any_settings)
     version2 = tmp_path / "v2.xml"
     version2.write_text(SINGLE.read_text(encoding="utf-8").replace(
         '<PMID Version="1">32048627</PMID>', '<PMID Version="2">32048627</PMID>', 1).replace(
         "myeloma cell line.</ArticleTitle>", "myeloma cell line, v2.</ArticleTitle>", 1), encoding="utf-8")
-    ingest.run([version2], fresh_settings, store)
-    assert ingest.run([SINGLE], fresh_settings, store).older == 1
+    ingest.run([version2], any_settings, store)
+    assert ingest.run([SINGLE], any_settings, store).older == 1
     assert any("v2" in title for title in _titles(store, "32048627"))
 
 
-def test_the_same_file_twice_changes_nothing(fresh_settings):
-    store = Store(fresh_settings.store)
-    first = ingest.run([BASELINE], fresh_settings, store)
+@pytest.mark.parametrize("any_settings", BACKENDS, indirect=True)
+def test_the_same_file_twice_changes_nothing(any_settings):
+    store = open_store(any_settings)
+    first = ingest.run([BASELINE], any_settings, store)
     before = b"".join(store.dump("nq"))
-    second = ingest.run([BASELINE], fresh_settings, store)
+    second = ingest.run([BASELINE], any_settings, store)
     assert first.published == 20 and second.unchanged == 20 and not second.rejected
     assert b"".join(store.dump("nq")) == before
 
 
-def test_delete_citation_removes_records(tmp_path, fresh_settings):
-    store = Store(fresh_settings.store)
-    first = ingest.run([SAMPLE], fresh_settings, store)
+@pytest.mark.parametrize("any_settings", BACKENDS, indirect=True)
+def test_delete_citation_removes_records(tmp_path, any_settings):
+    store = open_store(any_settings)
+    first = ingest.run([SAMPLE], any_settings, store)
     assert first.deleted == 0  # the sample's own DeleteCitation names records it does not hold
     # An update file that withdraws two of the sample's records, as the daily update files do.
     withdrawn = ["31383287", "28941948"]
@@ -83,7 +88,7 @@ def test_delete_citation_removes_records(tmp_path, fresh_settings):
         f'<PMID Version="1">{pmid}</PMID>' for pmid in withdrawn) + "</DeleteCitation></PubmedArticleSet>",
         encoding="utf-8")
     before = store.graph_count()
-    summary = ingest.run([update], fresh_settings, store)
+    summary = ingest.run([update], any_settings, store)
     assert summary.deleted == len(present) >= 1
     assert not any(_titles(store, pmid) for pmid in withdrawn)
     assert store.graph_count() == before - len(present)
@@ -108,12 +113,13 @@ def test_rejects_file_holds_what_a_person_needs(tmp_path, fresh_settings):
     assert "1 published" in result.stderr
 
 
-def test_truncated_gzip_keeps_the_records_before_the_cut(tmp_path, fresh_settings):
+@pytest.mark.parametrize("any_settings", BACKENDS, indirect=True)
+def test_truncated_gzip_keeps_the_records_before_the_cut(tmp_path, any_settings):
     whole = gzip.decompress(BASELINE.read_bytes())
     cut = tmp_path / "cut.xml.gz"
     cut.write_bytes(gzip.compress(whole)[: len(gzip.compress(whole)) * 2 // 3])
-    store = Store(fresh_settings.store)
-    summary = ingest.run([cut], fresh_settings, store)
+    store = open_store(any_settings)
+    summary = ingest.run([cut], any_settings, store)
     (failure,) = summary.rejected
     assert not failure.is_record and "truncated" in failure.reason
     assert 0 < summary.published < 20 and store.graph_count() == summary.published

@@ -7,10 +7,11 @@ from fastapi.testclient import TestClient
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, RDFS, VOID
 
-from conftest import BASE, DATA, SEEDS
+from conftest import BACKENDS, BASE, DATA, SEEDS, backend_settings
 from rdfpub import ingest
 from rdfpub.settings import Settings
 from rdfpub.store import Store
+from rdfpub.stores import open_store
 from rdfpub.vocab import CITO, DATACITE, FABIO, PRO
 from rdfpub.web import create_app, describe
 from rdfpub.web.formats import choose
@@ -23,14 +24,14 @@ FILES = ["biopython__biopython__Tests__Entrez__pubmed1.xml", "tipplerow__pubmed_
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"
 
 
-@pytest.fixture(scope="session")
-def linked_settings(tmp_path_factory) -> Settings:
-    return Settings.load(environ={}, store=tmp_path_factory.mktemp("linked") / "store", base_iri=BASE)
+@pytest.fixture(scope="session", params=BACKENDS)
+def linked_settings(request, tmp_path_factory, store_servers) -> Settings:
+    return backend_settings(request.param, tmp_path_factory.mktemp("linked"), store_servers)
 
 
 @pytest.fixture(scope="session")
 def linked_store(linked_settings) -> Store:
-    store = Store(linked_settings.store)
+    store = open_store(linked_settings)
     summary = ingest.run([SEEDS, *(DATA / name for name in FILES)], linked_settings, store, workers=1)
     assert summary.published >= 5 and not summary.rejected
     return store

@@ -1,0 +1,138 @@
+"""A remote store on a live `oxigraph serve`: parallel ingest processes over one server, and two stateless fronts."""
+
+import os
+import subprocess
+import sys
+import time
+
+import httpx
+import pytest
+from rdflib import Graph
+from rdflib.compare import isomorphic
+
+from conftest import BASE, DATA, backend_settings
+from rdfpub.errors import StoreError
+from rdfpub.remote_store import RemoteStore
+from rdfpub.settings import Settings
+from rdfpub.stores import open_store
+from servers import free_port
+
+XML_FIXTURES = sorted(p for p in DATA.iterdir() if p.name.endswith((".xml", ".xml.gz")))
+DIGESTS = f"SELECT ?g ?d {{ GRAPH ?g {{ ?g <{BASE}/vocab#contentDigest> ?d }} }}"
+
+
+def _env(store: str) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RDFPUB_")}
+    return dict(env, RDFPUB_STORE=store, RDFPUB_BASE_IRI=BASE)
+
+
+def _ingest(paths, store: str, tmp_path, name: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "rdfpub", "ingest", *map(str, paths), "--quiet",
+                             "--workers", "1", "--rejects", str(tmp_path / f"{name}.jsonl")],
+                            env=_env(store), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+
+
+def _digests(store) -> dict[str, str]:
+    return {row["g"].value: row["d"].value for row in store.query(DIGESTS)}
+
+
+@pytest.fixture(scope="module")
+def parallel(tmp_path_factory, store_servers):
+    """The XML fixtures ingested by one process into one server, and by two processes over
+    disjoint halves into another, at the same time."""
+    tmp = tmp_path_factory.mktemp("parallel")
+    one = backend_settings("oxigraph", tmp / "one", store_servers)
+    two = backend_settings("oxigraph", tmp / "two", store_servers)
+    single = _ingest(XML_FIXTURES, one.store, tmp, "single")
+    halves = [_ingest(XML_FIXTURES[0::2], two.store, tmp, "even"), _ingest(XML_FIXTURES[1::2], two.store, tmp, "odd")]
+    for process in [single, *halves]:
+        _, err = process.communicate(timeout=300)
+        assert process.returncode in (0, 1), err
+    return open_store(one), open_store(two), two
+
+
+def _pmids(paths) -> set[str]:
+    import re
+    return {pmid for path in paths for pmid in re.findall(r"<PMID[^>]*>(\d+)</PMID>", _text(path))}
+
+
+def _text(path) -> str:
+    import gzip
+    data = path.read_bytes()
+    return (gzip.decompress(data) if path.name.endswith(".gz") else data).decode("utf-8")
+
+
+def test_two_ingest_processes_leave_what_one_would(parallel):
+    single, split, _ = parallel
+    expected, got = _digests(single), _digests(split)
+    assert len(expected) > 40 and set(got) == set(expected)
+    # A PMID that both halves hold is written by whichever process gets there last when the two
+    # copies tie on version and revision date; every other record must be the same graph.
+    shared = _pmids(XML_FIXTURES[0::2]) & _pmids(XML_FIXTURES[1::2])
+    differing = {g for g in expected if got[g] != expected[g]}
+    assert {g.rsplit("/", 1)[1] for g in differing} <= shared
+    assert len(expected) - len(differing) > 40
+
+
+def test_two_fronts_answer_alike(parallel, tmp_path):
+    _, _, settings = parallel
+    ports = [free_port(), free_port()]
+    fronts = [subprocess.Popen([sys.executable, "-m", "rdfpub", "serve", "--port", str(port)], env=_env(settings.store),
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for port in ports]
+    try:
+        urls = [f"http://127.0.0.1:{port}" for port in ports]
+        deadline = time.monotonic() + 60
+        for url in urls:
+            while True:
+                try:
+                    if httpx.get(url + "/", timeout=2).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                assert time.monotonic() < deadline, "a front did not start"
+                time.sleep(0.2)
+        query = ("SELECT ?a ?t WHERE { ?a <http://purl.org/spar/fabio/hasPubMedId> ?p ; "
+                 "<http://purl.org/dc/terms/title> ?t } ORDER BY ?a LIMIT 50")
+        pmid = "32048627"
+        for path, params, accept in [("/sparql", {"query": query}, "text/csv"),
+                                     ("/sparql", {"query": query}, "application/sparql-results+json"),
+                                     (f"/doc/pubmed/{pmid}", {}, "text/turtle"),
+                                     (f"/doc/pubmed/{pmid}", {}, "text/html"),
+                                     ("/dump.nq", {}, "*/*")]:
+            answers = [httpx.get(url + path, params=params, headers={"Accept": accept}, timeout=60) for url in urls]
+            assert [a.status_code for a in answers] == [200, 200], path
+            if accept == "text/turtle":  # same triples; a page's own order of statements may differ
+                graphs = [Graph().parse(data=a.content, format="turtle") for a in answers]
+                assert isomorphic(*graphs), path
+            elif accept != "text/html":
+                assert answers[0].content == answers[1].content, path
+            assert answers[0].headers.get("etag") == answers[1].headers.get("etag")
+    finally:
+        for front in fronts:
+            front.kill()
+            front.wait()
+
+
+def test_an_unreachable_store_says_so():
+    store = RemoteStore(f"http://127.0.0.1:{free_port()}/query", timeout=2)
+    with pytest.raises(StoreError, match="cannot reach the store"):
+        store.graph_count()
+    store.close()
+
+
+def test_a_store_url_stays_a_url():
+    settings = Settings.load(environ={"RDFPUB_STORE": "http://127.0.0.1:7878/query"})
+    assert settings.store == "http://127.0.0.1:7878/query"
+    store = open_store(settings)
+    assert isinstance(store, RemoteStore) and store.update_url == "http://127.0.0.1:7878/update"
+    store.close()
+
+
+def test_graph_store_protocol_writes(tmp_path, store_servers):
+    url = store_servers(tmp_path / "gsp")
+    store = RemoteStore(url, graph_store_url=url[: -len("query")] + "store")
+    from rdfpub.store import GraphWrite
+    store.apply([GraphWrite("http://example.org/g", '<http://example.org/a> <http://example.org/p> "x" .')])
+    assert store.graph_count() == 1 and store.triple_count() == 1
+    assert store.remove_graph("http://example.org/g") and store.is_empty()
+    store.close()
