@@ -28,6 +28,7 @@ def create_app(settings: Settings, store: Store) -> FastAPI:
     app.state.prefixes = dict(PREFIXES, rdfpub=Iris(settings.base_iri).vocab)
     app.state.templates = Jinja2Templates(env=Environment(
         loader=FileSystemLoader(str(TEMPLATES)), autoescape=True))
+    app.add_middleware(sparql.QueryFastPath)  # added first: the CORS middleware wraps it
     # Linked Data is read from other sites' pages: every response may be read cross-origin.
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST", "HEAD", "OPTIONS"],
                        allow_headers=["*"], expose_headers=["Content-Type", "Vary", "Link", "Rdfpub-Truncated", "Retry-After"])

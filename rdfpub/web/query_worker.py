@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import ctypes
 import os
+import pickle
 import signal
+import struct
 import sys
-from multiprocessing.connection import Connection
 
 import pyoxigraph as ox
 
@@ -22,6 +23,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from result_writers import Spool, write_boolean, write_solutions, write_triples  # noqa: E402
 
 _PR_SET_PDEATHSIG = 1
+FRAME = struct.Struct("<I")  # each message is a pickle behind its length, as in query_workers.py
 
 
 def _die_with_parent() -> None:
@@ -93,21 +95,45 @@ class Worker:
         return self.stats(job) if job["kind"] == "stats" else self.query(job)
 
 
+def _read(fd: int, size: int) -> bytes:
+    """Exactly `size` bytes from the pipe; fewer only at its end (the server has gone)."""
+    data = b""
+    while len(data) < size:
+        chunk = os.read(fd, size - len(data))
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
+def _write(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
 def main(read_fd: int, write_fd: int) -> None:
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C on the server's terminal is the server's to handle
-    jobs, replies = Connection(read_fd, writable=False), Connection(write_fd, readable=False)
     worker = Worker()
     while True:
         try:
-            job = jobs.recv()
-        except (EOFError, OSError):
+            header = _read(read_fd, FRAME.size)
+            if len(header) < FRAME.size:
+                return
+            (size,) = FRAME.unpack(header)
+            job = pickle.loads(_read(read_fd, size))
+        except (OSError, pickle.UnpicklingError, EOFError):
             return
         try:
             reply = worker.handle(job)
         except Exception as error:  # a reply, never a dead worker, for anything the engine raises
             reply = {"status": 500, "message": f"the query failed: {type(error).__name__}: {error}"}
-        replies.send(reply)
+        data = pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL)
+        try:
+            _write(write_fd, FRAME.pack(len(data)) + data)
+        except OSError:
+            return
 
 
 if __name__ == "__main__":

@@ -5,12 +5,13 @@ from __future__ import annotations
 import asyncio
 import itertools
 import os
+import pickle
 import shutil
+import struct
 import subprocess
 import sys
 import tempfile
 from collections import deque
-from multiprocessing.connection import Connection
 from pathlib import Path
 
 WORKER_SCRIPT = Path(__file__).with_name("query_worker.py")
@@ -19,6 +20,9 @@ WORKER_SCRIPT = Path(__file__).with_name("query_worker.py")
 SLOW_AFTER = 1.0
 # Workers started with the pool, so the first queries do not wait for a process to start.
 WARM_WORKERS = 2
+# Each message on a pipe, either way, is a pickle behind its length (query_worker.py reads the same).
+FRAME = struct.Struct("<I")
+READ_SIZE = 1 << 16  # a pipe holds 64 KiB: one read never returns more
 
 
 class QueryFailed(Exception):
@@ -31,7 +35,8 @@ class QueryFailed(Exception):
 
 
 class _Worker:
-    """One worker process and the two pipes to it."""
+    """One worker process, a pipe to it and a pipe back. Messages are pickles behind a 4-byte
+    length; the event loop reads replies as they arrive, without ever blocking on the pipe."""
 
     def __init__(self):
         job_read, job_write = os.pipe()
@@ -41,37 +46,82 @@ class _Worker:
             pass_fds=(job_read, reply_write), stdin=subprocess.DEVNULL)
         os.close(job_read)
         os.close(reply_write)
-        self.jobs = Connection(job_write, readable=False)
-        self.replies = Connection(reply_read, writable=False)
+        os.set_blocking(reply_read, False)
+        self.jobs = job_write
+        self.replies = reply_read
         self.checkpoint: str | None = None
+        self._buffer = bytearray()
+        self._reply: dict | None = None
+        self._dead = False
+        self._waiter: asyncio.Future | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
 
     def call(self, job: dict) -> None:
         self.checkpoint = job.get("checkpoint", self.checkpoint)
-        self.jobs.send(job)
+        data = pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL)
+        frame = memoryview(FRAME.pack(len(data)) + data)
+        try:
+            while frame:  # a job is small (the guard caps a query at 100,000 characters)
+                frame = frame[os.write(self.jobs, frame):]
+        except OSError:
+            raise _crashed() from None
+
+    def _readable(self) -> None:
+        """Called by the event loop when the reply pipe has bytes (or the worker has died)."""
+        try:
+            chunk = os.read(self.replies, READ_SIZE)
+        except BlockingIOError:
+            return
+        except OSError:
+            chunk = b""
+        if not chunk:
+            self._dead = True
+            self._stop_reading()
+        self._buffer += chunk
+        if len(self._buffer) >= FRAME.size:
+            (size,) = FRAME.unpack_from(self._buffer)
+            if len(self._buffer) >= FRAME.size + size:
+                self._reply = pickle.loads(memoryview(self._buffer)[FRAME.size:FRAME.size + size])
+                del self._buffer[:FRAME.size + size]
+        if (self._reply is not None or self._dead) and self._waiter is not None and not self._waiter.done():
+            self._waiter.set_result(None)
+
+    def _stop_reading(self) -> None:
+        if self._loop is not None and not self._loop.is_closed():
+            self._loop.remove_reader(self.replies)
+        self._loop = None
 
     async def reply(self, timeout: float) -> dict | None:
         """The worker's reply, or None when it has not come within `timeout` seconds."""
         loop = asyncio.get_running_loop()
-        ready = loop.create_future()
-        fd = self.replies.fileno()
-        loop.add_reader(fd, lambda: ready.done() or ready.set_result(None))
-        try:
-            await asyncio.wait_for(ready, max(timeout, 0))
-        except asyncio.TimeoutError:
-            return None
-        finally:
-            loop.remove_reader(fd)
-        try:
-            return self.replies.recv()
-        except (EOFError, OSError):
-            raise QueryFailed(500, "the query crashed the query engine (a worker process died); "
-                                   "it may be nested too deeply or be too large") from None
+        if self._loop is not loop and not self._dead:  # a test client may run each request in a new loop
+            self._stop_reading()
+            loop.add_reader(self.replies, self._readable)
+            self._loop = loop
+        if self._reply is None and not self._dead:
+            self._waiter = loop.create_future()
+            timer = loop.call_later(max(timeout, 0), self._waiter.set_result, None)
+            try:
+                await self._waiter
+            finally:
+                timer.cancel()
+                self._waiter = None
+        reply, self._reply = self._reply, None
+        if reply is None and self._dead:
+            raise _crashed()
+        return reply
 
     def kill(self) -> None:
+        self._stop_reading()
         self.process.kill()
         self.process.wait()
-        self.jobs.close()
-        self.replies.close()
+        os.close(self.jobs)
+        os.close(self.replies)
+
+
+def _crashed() -> QueryFailed:
+    return QueryFailed(500, "the query crashed the query engine (a worker process died); "
+                            "it may be nested too deeply or be too large")
 
 
 class QueryPool:
