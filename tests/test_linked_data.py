@@ -254,3 +254,9 @@ def test_vocabulary(app, linked_settings):
     page = app.get("/vocab", headers={"Accept": BROWSER})
     assert page.headers["content-type"].startswith("text/html") and 'id="hasSimilarArticle"' in page.text
     assert app.get("/vocab.nt").headers["content-type"].startswith("application/n-triples")
+
+
+@pytest.mark.parametrize("page", ["%C2%B2", "%EF%BC%91", "-1", "0", "abc", "9999999999"])
+def test_odd_page_numbers_are_a_client_error(client, page):
+    response = client.get(f"/doc/pubmed/30445512?page={page}", headers={"Accept": "text/turtle"})
+    assert 400 <= response.status_code < 500

@@ -3,6 +3,8 @@ under /doc/ are negotiated or named by extension, /vocab is the project vocabula
 
 from __future__ import annotations
 
+import re
+
 import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse, Response
@@ -62,6 +64,9 @@ def _is_thing_path(path: str) -> bool:
     return len(parts) == 3 and parts[0] == "" and parts[1] in THING_ROOTS and parts[2] != ""
 
 
+_PAGE_NUMBER = re.compile(r"[0-9]{1,6}")
+
+
 def _split_extension(path: str) -> tuple[str, str | None]:
     for extension in FORMATS:
         if path.endswith("." + extension):
@@ -71,7 +76,8 @@ def _split_extension(path: str) -> tuple[str, str | None]:
 
 def _page(request: Request) -> int | None:
     raw = request.query_params.get("page", "1")
-    return int(raw) if raw.isdigit() and 1 <= int(raw) <= _MAX_PAGE else None
+    # ASCII digits only: str.isdigit() also accepts "²" and "１", which int() then refuses or reads.
+    return int(raw) if _PAGE_NUMBER.fullmatch(raw) and 1 <= int(raw) <= _MAX_PAGE else None
 
 
 @router.api_route("/doc/{rest:path}", methods=["GET", "HEAD"], include_in_schema=False)
