@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 ENV_PREFIX = "RDFPUB_"
+# Every IRI the dataset mints starts with the base: it must be an absolute http(s) IRI (RFC 3987)
+# with none of the characters an IRI may not hold.
+_BASE_IRI = re.compile(r"https?://[^\s<>\"{}|\\^`/?#]+(/[^\s<>\"{}|\\^`?#]*)?")
 NLM_TERMS = "https://www.nlm.nih.gov/databases/download/terms_and_conditions.html"
 
 
@@ -41,7 +45,13 @@ class Settings:
                 values[field.name] = _convert(field.name, raw, field.type)
         values.update({name: value for name, value in overrides.items() if value is not None})
         settings = replace(cls(), **values)
-        return replace(settings, base_iri=settings.base_iri.rstrip("/"), store=store_location(settings.store))
+        settings = replace(settings, base_iri=settings.base_iri.rstrip("/"), store=store_location(settings.store))
+        if not 1 <= settings.port <= 65535:
+            raise ValueError(f"port {settings.port} is not a TCP port: use 1 to 65535")
+        if not _BASE_IRI.fullmatch(settings.base_iri):
+            raise ValueError(f"base IRI {settings.base_iri!r} is not an absolute http(s) IRI without spaces, "
+                             "e.g. https://data.example.org")
+        return settings
 
 
 def is_remote(store: Path | str) -> bool:
