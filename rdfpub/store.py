@@ -21,6 +21,7 @@ DUMP_FORMATS = {
     "nq": (ox.RdfFormat.N_QUADS, True),
 }
 _GRAPHS_PER_CHUNK = 200
+_MODIFIED = ox.NamedNode("http://purl.org/dc/terms/modified")
 
 
 def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
@@ -124,22 +125,27 @@ class Store:
         self.journal.unlink()
 
     def record_states(self, graph_iris: list[str], vocab: str) -> dict[str, RecordState]:
-        """The version, revision date and digest each of these graphs holds now (absent: not stored)."""
-        if not graph_iris:
-            return {}
-        values = " ".join(f"<{iri}>" for iri in graph_iris)
-        query = f"""SELECT ?g ?version ?revised ?digest WHERE {{
-            VALUES ?g {{ {values} }}
-            GRAPH ?g {{ ?g <{vocab}contentDigest> ?digest .
-                OPTIONAL {{ ?g <{vocab}pmidVersion> ?version }}
-                OPTIONAL {{ ?g <http://purl.org/dc/terms/modified> ?revised }} }} }}"""
+        """The version, revision date and digest each of these graphs holds now (absent: not stored).
+
+        Direct index lookups, three per graph: the same question as one SPARQL query with VALUES
+        made Oxigraph scan every graph, which slowed ingest down as the store grew."""
+        digest_term, version_term = ox.NamedNode(f"{vocab}contentDigest"), ox.NamedNode(f"{vocab}pmidVersion")
         states = {}
-        for row in self._store.query(query):
-            version = row["version"]
-            revised = row["revised"]
-            states[row["g"].value] = RecordState(int(version.value) if version else 1,
-                                                 revised.value if revised else "", row["digest"].value)
+        for iri in graph_iris:
+            graph = ox.NamedNode(iri)
+            digest = self._first(graph, digest_term)
+            if digest is None:
+                continue
+            version = self._first(graph, version_term)
+            revised = self._first(graph, _MODIFIED)
+            states[iri] = RecordState(int(version) if version else 1, revised or "", digest)
         return states
+
+    def _first(self, graph: ox.NamedNode, predicate: ox.NamedNode) -> str | None:
+        """The value of `graph predicate ?value` stated inside the graph itself, if any."""
+        for quad in self._store.quads_for_pattern(graph, predicate, None, graph):
+            return quad.object.value
+        return None
 
     def remove_graph(self, graph_iri: str) -> bool:
         """Removes one record's graph; True when it was there."""
