@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from rdfpub.errors import QueryRejected
 
@@ -36,6 +37,7 @@ _PROLOGUE = re.compile(r"\s*(?:(?:PREFIX\s+[\w.\-]*:\s*|BASE\s*)\s*)*", re.IGNOR
 _UPDATE = re.compile(r"(?:INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)(?![\w:\-])", re.IGNORECASE)
 
 
+@lru_cache(maxsize=8)  # one request asks up to four times about the same query
 def _code(query: str) -> str:
     """The query without strings, IRIs and comments, where a keyword or bracket means itself."""
     return _OPAQUE.sub(" ", query)

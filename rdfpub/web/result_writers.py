@@ -19,6 +19,8 @@ XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 # Formats that are a plain sequence of statements, so batches written one after another make one document.
 _CONCATENABLE = {"turtle", "nt", "nq", "trig"}
+# One encoder for every row: json.dumps with options builds a new one per call.
+_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 _GRAPH_FORMATS = {
     "turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD,
     "rdfxml": ox.RdfFormat.RDF_XML, "nq": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG,
@@ -120,7 +122,7 @@ class _SolutionsFormat:
 
     def opening(self) -> str:
         if self.name == "json":
-            return '{"head":{"vars":' + json.dumps(self.variables) + '},"results":{"bindings":['
+            return '{"head":{"vars":' + _JSON.encode(self.variables) + '},"results":{"bindings":['
         if self.name == "xml":
             names = "".join(f'<variable name="{v}"/>' for v in self.variables)
             return ('<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">'
@@ -133,7 +135,7 @@ class _SolutionsFormat:
         terms = [solution[v] for v in self.variables]
         if self.name == "json":
             bound = {v: _json_term(t) for v, t in zip(self.variables, terms) if t is not None}
-            return ("" if first else ",") + json.dumps(bound, ensure_ascii=False, separators=(",", ":"))
+            return ("" if first else ",") + _JSON.encode(bound)
         if self.name == "xml":
             cells = "".join(f'<binding name="{v}">{_xml_term(t)}</binding>'
                             for v, t in zip(self.variables, terms) if t is not None)
