@@ -178,12 +178,13 @@ class RemoteStore:
         """The version, revision date and digest each of these graphs holds now (absent: not stored)."""
         if not graph_iris:
             return {}
-        values = " ".join(f"<{iri}>" for iri in graph_iris)
-        query = f"""SELECT ?g ?version ?revised ?digest WHERE {{
-            VALUES ?g {{ {values} }}
-            GRAPH ?g {{ ?g <{vocab}contentDigest> ?digest .
-                OPTIONAL {{ ?g <{vocab}pmidVersion> ?version }}
-                OPTIONAL {{ ?g <http://purl.org/dc/terms/modified> ?revised }} }} }}"""
+        # One UNION branch per graph, each naming its graph: with VALUES ?g Oxigraph scans every
+        # graph of the store (2.3 s against 23 ms for 64 graphs at 4,600 records).
+        branches = " UNION ".join(
+            f"""{{ BIND(<{iri}> AS ?g) GRAPH <{iri}> {{ <{iri}> <{vocab}contentDigest> ?digest .
+                OPTIONAL {{ <{iri}> <{vocab}pmidVersion> ?version }}
+                OPTIONAL {{ <{iri}> <http://purl.org/dc/terms/modified> ?revised }} }} }}""" for iri in graph_iris)
+        query = f"SELECT ?g ?version ?revised ?digest WHERE {{ {branches} }}"
         states = {}
         for row in self.query(query):
             version, revised = row["version"], row["revised"]
