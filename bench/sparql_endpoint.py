@@ -6,7 +6,9 @@ Usage (needs the PyPI package `oxigraph`, which installs the `oxigraph` binary):
 
 Data goes to bench/data/ (ignored by git): the records are ingested into bench/data/store once,
 dumped as N-Quads, and loaded into an Oxigraph store beside it. Prints p50/p99 latency and
-requests per second for each query at concurrency 1 and 8, and rdfpub's ratio to Oxigraph.
+requests per second for each query at concurrency 1 and 8, and rdfpub's ratio to Oxigraph; then
+each server's memory (proportional set size, so pages shared between rdfpub's processes count once).
+rdfpub runs without its access log, as `oxigraph serve` logs no requests either.
 """
 
 from __future__ import annotations
@@ -81,6 +83,23 @@ def _query(port: int, query: str) -> list:
     return json.loads(body)["results"]["bindings"]
 
 
+def memory_mb(pid: int) -> tuple[int, float]:
+    """(processes, MB) of `pid` and its children, by proportional set size (Linux)."""
+    pids = [pid]
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                pids.append(int(stat.parent.name))
+        except (OSError, IndexError, ValueError):
+            pass  # gone meanwhile
+    total = 0
+    for one in pids:
+        for line in Path(f"/proc/{one}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                total += int(line.split()[1])
+    return len(pids), total / 1024
+
+
 def queries(pmid: str) -> dict[str, str]:
     return {
         "point lookup": f'SELECT ?a ?t {{ ?a <http://purl.org/spar/fabio/hasPubMedId> "{pmid}" ; '
@@ -137,6 +156,7 @@ def main() -> int:
     oxi = prepare(args.xml)
     ours, theirs = _free_port(), _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("RDFPUB_")}
+    env["RDFPUB_ACCESS_LOG"] = "0"
     servers = [
         subprocess.Popen([str(BIN / "rdfpub"), "serve", "--store", str(DATA / "store"), "--port", str(ours)],
                          env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL),
@@ -161,6 +181,9 @@ def main() -> int:
                 print(f"{name:<13} {concurrency:>4} | {a[0]:>8.2f}ms {a[1]:>5.1f}ms {a[2]:>7.0f} | "
                       f"{b[0]:>10.2f}ms {b[1]:>5.1f}ms {b[2]:>7.0f} | {b[2] / a[2]:>4.2f}x")
         print("ratio = Oxigraph's requests per second / rdfpub's (1.00x: as fast; higher: rdfpub slower)")
+        processes, ours_mb = memory_mb(servers[0].pid)
+        print(f"memory after the run: rdfpub {ours_mb:.0f} MB in {processes} processes (server and query "
+              f"workers); oxigraph {memory_mb(servers[1].pid)[1]:.0f} MB")
     finally:
         for server in servers:
             server.terminate()

@@ -195,7 +195,8 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
         store.flush()
         _print_summary(summary, "ingest")
     print(f"serving {settings.base_iri} on http://{settings.host}:{settings.port}/", file=sys.stderr)
-    uvicorn.run(create_app(settings, store), host=settings.host, port=settings.port, log_level="info")
+    uvicorn.run(create_app(settings, store), host=settings.host, port=settings.port, log_level="info",
+                access_log=bool(settings.access_log))
     return OK
 
 

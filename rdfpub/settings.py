@@ -33,6 +33,7 @@ class Settings:
     store_graphs: str = ""
     store_user: str = ""
     store_password: str = ""
+    access_log: int = 1
 
     @classmethod
     def load(cls, environ: dict[str, str] | None = None, **overrides) -> "Settings":
