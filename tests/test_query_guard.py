@@ -68,3 +68,58 @@ def test_updates_are_recognised(query, expected):
 def test_dataset_clause_is_recognised(query, expected):
     from rdfpub.web.query_guard import has_dataset_clause
     assert has_dataset_clause(query) is expected
+
+
+@pytest.mark.parametrize("query", [
+    "SELECT * WHERE { ?a ?b ?c .SERVICE <http://127.0.0.1:9/dot> { ?s ?p ?o } }",
+    "PREFIX ex: <http://e/> SELECT * WHERE { OPTIONAL { ?q ex:a\\# ?r } SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }",
+    "SELECT * WHERE { ?q <http://e/a>?r;SERVICE<http://127.0.0.1:9/>{?s ?p ?o} }",
+])
+def test_service_hidden_by_punctuation_or_escapes_is_still_found(query):
+    with pytest.raises(QueryRejected, match="SERVICE"):
+        check_query(query)
+
+
+def test_escaped_hash_does_not_hide_nesting():
+    with pytest.raises(QueryRejected, match="nests"):
+        check_query("PREFIX ex: <http://e/> SELECT * { ?q ex:a\\# ?r " + "{" * 500 + "}" * 500 + " }")
+
+
+def test_characters_no_sparql_token_starts_with_are_refused():
+    with pytest.raises(QueryRejected, match="not valid SPARQL"):
+        check_query("SELECT * { ?s ?p \\u0053 }")
+
+
+def test_a_worker_cannot_reach_the_network(tmp_path):
+    """Even a SERVICE the guard missed goes nowhere: the worker leaves the network first."""
+    import socket
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import rdfpub.web.query_worker as worker_module
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    listener.settimeout(3)
+    port = listener.getsockname()[1]
+    script = (f"import sys; sys.path.insert(0, {str(Path(worker_module.__file__).parent)!r})\n"
+              "import query_worker, pyoxigraph as ox\n"
+              "isolated = query_worker.leave_the_network()\n"
+              "try:\n"
+              f"    list(ox.Store().query('SELECT * {{ SERVICE <http://127.0.0.1:{port}/> {{ ?s ?p ?o }} }}'))\n"
+              "except OSError as error:\n"
+              "    print('refused', error)\n"
+              "print('isolated' if isolated else 'not isolated')\n")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    if "not isolated" in result.stdout:
+        pytest.skip("this machine lets no process leave the network (no root, no user namespaces)")
+    try:
+        listener.accept()
+        connected = True
+    except socket.timeout:
+        connected = False
+    finally:
+        listener.close()
+    assert "isolated" in result.stdout and not connected

@@ -112,8 +112,30 @@ def _write(fd: int, data: bytes) -> None:
         view = view[os.write(fd, view):]
 
 
+_CLONE_NEWNET, _CLONE_NEWUSER = 0x40000000, 0x10000000
+
+
+def leave_the_network() -> bool:
+    """Moves this process into a network namespace of its own, with no interface but a loopback that
+    is down: whatever a query names (SERVICE, an IRI to load), the engine cannot reach any host.
+    Root may do this; others need unprivileged user namespaces. Where neither works, the server's
+    query guard is the only wall, and the worker says so once on standard error."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        flags = _CLONE_NEWNET if os.geteuid() == 0 else _CLONE_NEWUSER | _CLONE_NEWNET
+        if libc.unshare(flags) == 0:
+            return True
+        reason = os.strerror(ctypes.get_errno())
+    except (OSError, AttributeError) as error:
+        reason = str(error)
+    print(f"rdfpub query worker: running with the network ({reason}); SERVICE is refused by the "
+          "query guard only", file=sys.stderr, flush=True)
+    return False
+
+
 def main(read_fd: int, write_fd: int) -> None:
     _die_with_parent()
+    leave_the_network()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C on the server's terminal is the server's to handle
     worker = Worker()
     while True:

@@ -1,0 +1,65 @@
+"""A SPARQL 1.1 lexer (the terminals of the grammar, section 19.8) for the query guard: a keyword is found
+only where the grammar has a keyword, never inside a string, an IRI, a prefixed name or a comment."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rdfpub.errors import QueryRejected
+
+_PN_CHARS_BASE = (
+    "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
+    "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff")
+_PN_CHARS_U = _PN_CHARS_BASE + "_"
+_PN_CHARS = _PN_CHARS_U + "\\-0-9\u00b7\u0300-\u036f\u203f-\u2040"
+_PLX = r"(?:%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%])"
+_PN_PREFIX = f"[{_PN_CHARS_BASE}](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?"
+_PN_LOCAL = f"(?:[{_PN_CHARS_U}:0-9]|{_PLX})(?:(?:[{_PN_CHARS}.:]|{_PLX})*(?:[{_PN_CHARS}:]|{_PLX}))?"
+_VARNAME = f"[{_PN_CHARS_U}0-9][{_PN_CHARS_U}0-9\u00b7\u0300-\u036f\u203f-\u2040]*"
+_ECHAR = r"\\[tbnrf\\\"']"
+
+# Order matters: longer and more specific terminals first, as a maximal-munch lexer reads them.
+_TOKEN = re.compile("|".join(f"(?P<{name}>{pattern})" for name, pattern in (
+    ("space", r"[ \t\r\n]+"),
+    ("comment", r"#[^\r\n]*"),
+    ("iri", r'<[^<>"{}|^`\\\x00-\x20]*>'),
+    ("string", f'"""(?:(?:"|"")?(?:[^"\\\\]|{_ECHAR}))*"""'
+               f"|'''(?:(?:'|'')?(?:[^'\\\\]|{_ECHAR}))*'''"
+               f'|"(?:[^"\\\\\\n\\r]|{_ECHAR})*"'
+               f"|'(?:[^'\\\\\\n\\r]|{_ECHAR})*'"),
+    ("pname", f"(?:{_PN_PREFIX})?:(?:{_PN_LOCAL})?"),
+    ("blank", f"_:(?:[{_PN_CHARS_U}0-9])(?:[{_PN_CHARS}.]*[{_PN_CHARS}])?"),
+    ("var", f"[?$]{_VARNAME}"),
+    ("langtag", r"@[a-zA-Z]+(?:-[a-zA-Z0-9]+)*"),
+    ("number", r"[0-9]+\.[0-9]*[eE][+-]?[0-9]+|\.[0-9]+[eE][+-]?[0-9]+|[0-9]+[eE][+-]?[0-9]+"
+               r"|[0-9]*\.[0-9]+|[0-9]+"),
+    ("name", r"[A-Za-z_][A-Za-z0-9_]*"),
+    ("operator", r"\^\^|&&|\|\||!=|<=|>=|[=<>!+\-*/^|?]"),
+    ("open", r"[{(\[]"),
+    ("close", r"[})\]]"),
+    ("punct", r"[.,;]"),
+)))
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: str
+    text: str
+    offset: int
+
+
+def tokens(query: str) -> list[Token]:
+    """The query's tokens, spaces and comments left out; a character no SPARQL token can start
+    with is refused, so nothing this lexer cannot see reaches the engine."""
+    found, position = [], 0
+    while position < len(query):
+        match = _TOKEN.match(query, position)
+        if match is None:
+            raise QueryRejected(f"the query is not valid SPARQL 1.1 near character {position + 1}: "
+                                f"{query[position:position + 20]!r}")
+        kind = match.lastgroup
+        if kind not in ("space", "comment"):
+            found.append(Token(kind, match.group(), position))
+        position = match.end()
+    return found
