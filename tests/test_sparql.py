@@ -280,3 +280,23 @@ def test_every_error_has_cors(client):
                      client.post("/sparql", data={"update": "DROP ALL"})):
         assert response.status_code >= 400
         assert response.headers["access-control-allow-origin"] == "*"
+
+
+def test_a_huge_body_is_refused_before_it_is_read(client):
+    from rdfpub.web.sparql_request import MAX_BODY_BYTES
+    big = b"q" * (MAX_BODY_BYTES + 1)
+    response = client.post("/sparql", content=big, headers={"Content-Type": "application/sparql-query"})
+    assert response.status_code == 413
+    wrong_type = client.post("/sparql", content=big, headers={"Content-Type": "text/plain"})
+    assert wrong_type.status_code == 415
+
+
+def test_a_huge_body_without_a_length_is_cut_off(client):
+    from rdfpub.web.sparql_request import MAX_BODY_BYTES
+
+    def chunks():
+        for _ in range(MAX_BODY_BYTES // 65536 + 2):
+            yield b"x" * 65536
+
+    response = client.post("/sparql", content=chunks(), headers={"Content-Type": "application/sparql-query"})
+    assert response.status_code == 413

@@ -47,13 +47,38 @@ def _decode_pairs(raw: bytes, where: str) -> list[tuple[str, str]]:
         raise ProtocolError(400, f"the {where} is not valid percent-encoded UTF-8") from None
 
 
+# The longest query the guard accepts, percent-encoded at three bytes a byte and four UTF-8 bytes a
+# character, with room for the dataset parameters: a body past this is refused before it is read.
+MAX_BODY_BYTES = 1_200_000 + 12 * 100_000
+
+
+async def _bounded_body(request: Request) -> bytes:
+    """The request body, read only while it stays under MAX_BODY_BYTES (413 past it), so a
+    huge POST costs the server at most that much memory."""
+    declared = request.headers.get("content-length", "")
+    if declared.isascii() and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        raise ProtocolError(413, f"the request body is {int(declared):,} bytes; the limit is {MAX_BODY_BYTES:,}")
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            raise ProtocolError(413, f"the request body is over the limit of {MAX_BODY_BYTES:,} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
 async def read_query_request(request: Request) -> QueryRequest | None:
     """The query and its dataset from a GET, a POST form or a POST with the query as body
     (SPARQL 1.1 Protocol, section 2.1); None when the request carries no query at all."""
     pairs = _decode_pairs(request.scope.get("query_string", b""), "query string")
     if request.method == "POST":
         media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-        body = await request.body()
+        if media_type == "application/sparql-update":
+            raise read_only()
+        if media_type not in ("application/x-www-form-urlencoded", "application/sparql-query"):
+            raise ProtocolError(415, f"POST a query as application/x-www-form-urlencoded or "
+                                     f"application/sparql-query, not '{media_type or 'no content type'}'")
+        body = await _bounded_body(request)
         if media_type == "application/x-www-form-urlencoded":
             pairs += _decode_pairs(body, "form body")
         elif media_type == "application/sparql-query":
@@ -63,11 +88,6 @@ async def read_query_request(request: Request) -> QueryRequest | None:
                 pairs.append(("query", body.decode("utf-8")))
             except UnicodeDecodeError:
                 raise ProtocolError(400, "the query body is not valid UTF-8") from None
-        elif media_type == "application/sparql-update":
-            raise read_only()
-        else:
-            raise ProtocolError(415, f"POST a query as application/x-www-form-urlencoded or "
-                                     f"application/sparql-query, not '{media_type or 'no content type'}'")
     if any(name in ("update", "using-graph-uri", "using-named-graph-uri") for name, _ in pairs):
         raise read_only()
     queries = [value for name, value in pairs if name == "query"]
