@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
+import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -88,7 +90,17 @@ _worker: Preparer | None = None
 
 def _start_worker(settings: Settings) -> None:
     global _worker
+    _die_with_parent()
     _worker = Preparer(settings)
+
+
+def _die_with_parent() -> None:
+    """Asks Linux to kill this worker when the ingest process dies (a kill -9 leaves no orphans
+    working for nobody); elsewhere the worker ends when its queue closes."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
 
 
 def _prepare_in_worker(items: list) -> list:
