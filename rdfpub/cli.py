@@ -5,11 +5,12 @@ from __future__ import annotations
 import argparse
 import contextlib
 import gzip
+import socket
 import sys
 from pathlib import Path
 
 from rdfpub import __version__
-from rdfpub.errors import RdfpubError
+from rdfpub.errors import RdfpubError, StoreError
 from rdfpub.iris import Iris
 from rdfpub import ingest
 from rdfpub.ingest import Summary
@@ -133,7 +134,8 @@ def _run(settings: Settings, args: argparse.Namespace, store: Store | None, verb
     _print_summary(summary, verb)
     if rejects is not None and rejects.count:
         print(f"{rejects.count} rejected record(s) written to {rejects.path}", file=sys.stderr)
-    print(f"{progress.rate():,.0f} records/s", file=sys.stderr)
+    if not quiet:
+        print(f"{progress.rate():,.0f} records/s", file=sys.stderr)
     return summary
 
 
@@ -169,6 +171,8 @@ def cmd_validate(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_dump(settings: Settings, args: argparse.Namespace) -> int:
+    if isinstance(settings.store, Path) and not settings.store.exists():
+        raise StoreError(f"there is no store at {settings.store}: name one with --store or RDFPUB_STORE")
     store = open_store(settings)
     prefixes = dict(PREFIXES, rdfpub=Iris(settings.base_iri).vocab)
     chunks = store.dump(args.dump_format, prefixes=prefixes)
@@ -183,11 +187,22 @@ def cmd_dump(settings: Settings, args: argparse.Namespace) -> int:
     return OK
 
 
+def _check_port_free(host: str, port: int) -> None:
+    """Fails early, with a message, when the address is taken (uvicorn would exit 3 after start-up)."""
+    try:
+        with socket.create_server((host, port), reuse_port=False):
+            pass
+    except OSError as error:
+        raise RdfpubError(f"cannot listen on {host}:{port} ({error.strerror}): stop what uses that port, "
+                         "or choose another with --port or RDFPUB_PORT") from None
+
+
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
     from rdfpub.web import create_app
 
+    _check_port_free(settings.host, settings.port)
     store = _open_store(settings)
     if store.is_empty():
         print(f"empty store at {settings.store}: loading the seed records from {seeds_dir()}", file=sys.stderr)

@@ -135,3 +135,24 @@ def test_dump_gzip_to_a_file(tmp_path):
     plain = _run("dump", "--store", store, "--format", "nt").stdout
     assert gz.decompress(out.read_bytes()).decode("utf-8") == plain
     assert len(Graph().parse(data=plain, format="nt")) > 300
+
+
+def test_serve_on_a_taken_port_says_so(tmp_path):
+    import socket
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        result = _run("serve", "--store", tmp_path / "store", "--port", port)
+    assert result.returncode == 2 and "cannot listen" in result.stderr
+
+
+def test_dump_of_a_store_that_does_not_exist(tmp_path):
+    result = _run("dump", "--store", tmp_path / "nowhere")
+    assert result.returncode == 2 and "no store" in result.stderr
+    assert not (tmp_path / "nowhere").exists()
+
+
+@pytest.mark.parametrize(("flag", "value", "words"), [("--port", "99999", "TCP port"),
+                                                     ("--base-iri", "not an iri", "base IRI")])
+def test_bad_settings_exit_2(flag, value, words):
+    result = _run("validate", SEED, flag, value) if flag == "--base-iri" else _run("serve", flag, value)
+    assert result.returncode == 2 and words in result.stderr
