@@ -8,7 +8,7 @@ import os
 import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -108,16 +108,42 @@ def _prepare_in_worker(items: list) -> list:
 
 
 class Publisher:
-    """Writes prepared batches to the store in input order, one transaction per batch."""
+    """Writes prepared batches to the store in input order. Each batch's write runs on a writer
+    thread (pyoxigraph releases the GIL while it loads) while the next batch is read and prepared;
+    a batch's outcomes are reported once its write is done, and the next batch looks at the store
+    only after that, so the order of writes and decisions is the input's order."""
 
     def __init__(self, settings: Settings, store: Store):
         self.store = store
         self.iris = Iris(settings.base_iri)
+        self._writer = ThreadPoolExecutor(1, thread_name_prefix="rdfpub-store-writer")
+        self._pending: tuple[Future, list[Outcome]] | None = None
+
+    def _settle(self) -> list[Outcome]:
+        """Waits for the write under way; the outcomes it makes true."""
+        if self._pending is None:
+            return []
+        future, outcomes = self._pending
+        self._pending = None
+        try:
+            future.result()
+        except OSError as error:
+            raise StoreError(f"writing to the store failed: {error}") from error
+        return outcomes
+
+    def close(self) -> list[Outcome]:
+        """Finishes the last write (also when the run fails, so no write is cut off by leaving)."""
+        try:
+            return self._settle()
+        finally:
+            self._writer.shutdown(wait=True)
 
     def graph_of_pmid(self, pmid: str) -> str:
         return self.iris.record_graph(self.iris.pubmed_article(pmid))
 
     def publish(self, results: list) -> list[Outcome]:
+        """Starts the batch's write; returns the outcomes of the batch before it, now written."""
+        done = self._settle()
         wanted = [r.graph_iri for r in results if isinstance(r, Prepared)]
         for deletion in (r for r in results if isinstance(r, Deletion)):
             wanted += [self.graph_of_pmid(p) for p in map(normalize_pmid, deletion.pmids) if p]
@@ -142,11 +168,8 @@ class Publisher:
                                                 position=result.source.position))
             else:
                 outcomes.append(result)
-        try:
-            self.store.apply(operations)
-        except OSError as error:
-            raise StoreError(f"writing to the store failed: {error}") from error
-        return outcomes
+        self._pending = (self._writer.submit(self.store.apply, operations), outcomes)
+        return done
 
 
 def run(paths: Iterable[Path], settings: Settings, store: Store | None = None, format_name: str | None = None,
@@ -157,16 +180,29 @@ def run(paths: Iterable[Path], settings: Settings, store: Store | None = None, f
     publisher = Publisher(settings, store) if store is not None else None
     batch_size = max(1, batch_size or BATCH_SIZE)
 
-    def finish(results: list) -> None:
-        outcomes = publisher.publish(results) if publisher else [
-            r if isinstance(r, Outcome) else Outcome(r.source, "conformant", r.label, r.pmid, problems=r.warnings,
-                                                     position=r.position)
-            for r in results if not isinstance(r, Deletion)]
+    def report(outcomes: list[Outcome]) -> None:
         for outcome in outcomes:
             summary.add(outcome)
             if on_outcome:
                 on_outcome(outcome)
 
+    def finish(results: list) -> None:
+        report(publisher.publish(results) if publisher else [
+            r if isinstance(r, Outcome) else Outcome(r.source, "conformant", r.label, r.pmid, problems=r.warnings,
+                                                     position=r.position)
+            for r in results if not isinstance(r, Deletion)])
+
+    try:
+        _prepare_all(paths, settings, format_name, workers, batch_size, finish)
+    finally:
+        if publisher is not None:
+            report(publisher.close())
+    return summary
+
+
+def _prepare_all(paths: Iterable[Path], settings: Settings, format_name: str | None, workers: int | None,
+                 batch_size: int, finish: Callable[[list], None]) -> None:
+    """Reads the inputs and hands each prepared batch to `finish`, in input order."""
     items = _items(paths, format_name)
     head = []
     for item in items:  # look ahead: a small run is not worth the workers' start-up
@@ -179,7 +215,7 @@ def run(paths: Iterable[Path], settings: Settings, store: Store | None = None, f
         preparer = Preparer(settings)
         for batch in _batches(everything, batch_size):
             finish(preparer.prepare_batch(batch))
-        return summary
+        return
     # spawn, not fork: the parent may hold an open store, whose threads and locks a fork would copy.
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
@@ -195,7 +231,6 @@ def run(paths: Iterable[Path], settings: Settings, store: Store | None = None, f
         except BaseException:
             pool.shutdown(wait=False, cancel_futures=True)
             raise
-    return summary
 
 
 def _chain(head: list, rest: Iterator) -> Iterator:
