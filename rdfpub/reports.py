@@ -35,7 +35,9 @@ def text_report(outcomes: Iterable[Outcome]) -> str:
         lines.append(f"{outcome.label}: {verdict}" + (f": {outcome.reason}" if outcome.reason else ""))
         groups = _groups(outcome)
         overall.update({(severity, shape, path, message): 1 for severity, shape, path, message in groups})
-        for (severity, shape, path, message), count in groups.most_common():
+        # Violations first: they are why a record is rejected.
+        ordered = sorted(groups.items(), key=lambda item: (item[0][0] != "Violation", -item[1]))
+        for (severity, shape, path, message), count in ordered:
             places = [f"{p.focus}" + (f" = {p.value}" if p.value and p.value != p.focus else "")
                       for p in outcome.problems if (p.severity, p.shape, p.path, p.message) == (severity, shape, path, message)]
             shown = "; ".join(places[:3]) + (f"; and {len(places) - 3} more" if len(places) > 3 else "")
@@ -43,7 +45,8 @@ def text_report(outcomes: Iterable[Outcome]) -> str:
             lines.append(f"      at {shown}")
     if overall:
         lines.append("problems by kind (records affected):")
-        for (severity, shape, path, message), count in overall.most_common():
+        for (severity, shape, path, message), count in sorted(
+                overall.items(), key=lambda item: (item[0][0] != "Violation", -item[1])):
             lines.append(f"  {count:>5}  {severity:<9} {shape}{' ' + path if path else ''}: {message}")
     return "\n".join(lines)
 
