@@ -2,10 +2,8 @@
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 
@@ -13,52 +11,29 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, FOAF
 
-from conftest import DATA, SEEDS
 from rdfpub.vocab import PRO
+
+from conftest import DATA, SEEDS
+from servers import free_port, rdfpub_server
 
 ARTICLE_PATH = "/pubmed/31687927"
 TITLE = "Loss of adaptive capacity in asthmatic patients revealed by biomarker fluctuation dynamics"
 XML = DATA / "tipplerow__pubmed__pubmed-lib__data__test__pubmed_sample.xml"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def live(tmp_path_factory):
     """A server whose base IRI is its own address, so the IRIs it mints dereference for real."""
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
     folder = tmp_path_factory.mktemp("live-ld")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("RDFPUB_")}
-    env.update(RDFPUB_STORE=str(folder / "store"), RDFPUB_PORT=str(port), RDFPUB_BASE_IRI=url)
-    loaded = subprocess.run([sys.executable, "-m", "rdfpub", "ingest", str(SEEDS), str(XML)], env=env, cwd=folder,
-                            capture_output=True, text=True, timeout=300)
+    env = {"RDFPUB_STORE": str(folder / "store"), "RDFPUB_BASE_IRI": url}
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("RDFPUB_")}
+    loaded = subprocess.run([sys.executable, "-m", "rdfpub", "ingest", str(SEEDS), str(XML)], env=clean | env,
+                            cwd=folder, capture_output=True, text=True, timeout=300)
     assert loaded.returncode == 0, loaded.stdout + loaded.stderr
-    log_path = folder / "server.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen([sys.executable, "-m", "rdfpub", "serve"], env=env, cwd=folder, stdout=log,
-                                   stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(url + "/", timeout=2).close()
-                break
-            except (urllib.error.URLError, ConnectionError):
-                if process.poll() is not None or time.monotonic() > deadline:
-                    process.kill()
-                    raise RuntimeError("rdfpub serve did not start:\n" + log_path.read_text(errors="replace"))
-                time.sleep(0.2)
-        yield url
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    with rdfpub_server(env, folder, port) as running:
+        yield running
 
 
 def test_rdflib_follows_the_303_and_loads_the_article(live):

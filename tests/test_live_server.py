@@ -2,10 +2,7 @@
 
 import concurrent.futures
 import json
-import os
 import socket
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.parse
@@ -14,49 +11,19 @@ import urllib.request
 import pytest
 from rdflib import Graph
 
+from servers import rdfpub_server
+
 TITLE = "Glutamatergic Neurotransmission: Pathway to Developing Novel Rapid-Acting Antidepressant Treatments"
 QUERY = ('SELECT ?t WHERE { ?a <http://purl.org/spar/fabio/hasPubMedId> "30445512" ; '
          '<http://purl.org/dc/terms/title> ?t }')
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("RDFPUB_")}
     folder = tmp_path_factory.mktemp("live")
-    env.update(RDFPUB_STORE=str(folder / "store"), RDFPUB_PORT=str(port), RDFPUB_QUERY_TIMEOUT="3",
-               RDFPUB_QUERY_WORKERS="3")
-    # The server's log goes to a file: a pipe nobody reads would fill up and stall the server.
-    log_path = folder / "server.log"
-    log = log_path.open("wb")
-    process = subprocess.Popen([sys.executable, "-m", "rdfpub", "serve"], env=env, stdout=log,
-                               stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(url + "/", timeout=2).close()
-            break
-        except (urllib.error.URLError, ConnectionError):
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                log.close()
-                raise RuntimeError("rdfpub serve did not start:\n" + log_path.read_text(errors="replace"))
-            time.sleep(0.2)
-    yield url
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-    log.close()
+    env = {"RDFPUB_STORE": str(folder / "store"), "RDFPUB_QUERY_TIMEOUT": "3", "RDFPUB_QUERY_WORKERS": "3"}
+    with rdfpub_server(env, folder) as url:
+        yield url
 
 
 def test_first_start_loads_the_seed_and_answers_get(server):
