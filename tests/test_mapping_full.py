@@ -150,3 +150,18 @@ def test_identifiers_link_the_datacite_way():
     assert (GRAPH, FOAF.primaryTopic, ARTICLE) in graph
     assert len(list(graph.objects(ARTICLE, FRBR.part))) == 22
     assert all((entry, RDF.type, BIRO.BibliographicReference) in graph for entry in graph.objects(ARTICLE, FRBR.part))
+
+
+@pytest.mark.parametrize(("fixture", "pmid", "predicate", "other"), [
+    ("tipplerow__pubmed__pubmed-lib__data__test__pubmed20n0001.xml.gz", "2", "isCorrectedBy", "8"),
+    ("tipplerow__pubmed__pubmed-lib__data__test__pubmed20n0001.xml.gz", "8", "corrects", "2"),
+    ("net-synergy__pubmedparser__data__pubmed21n1005.xml.gz", "31541003", "isRetractedBy", "32167152"),
+    ("Valdecy__pyBibX__assets__bibs__pubmed.records-4-7-65-290.txt", "31623981", "isCorrectedBy", "33422458"),
+])
+def test_errata_and_retractions_link_the_records(fixture, pmid, predicate, other):
+    """Real errata and retractions (XML and MEDLINE) become CiTO links between the two records."""
+    (record,) = [r for r in read_records(DATA / fixture) if getattr(r, "article", None) and r.article.pmid == pmid]
+    graph = Mapper(Iris(BASE), NLM_TERMS).map_record(record).graph
+    article, target = URIRef(f"{BASE}/pubmed/{pmid}"), URIRef(f"{BASE}/pubmed/{other}")
+    assert (article, URIRef("http://purl.org/spar/cito/" + predicate), target) in graph
+    assert (target, FABIO.hasPubMedId, Literal(other)) in graph
