@@ -10,7 +10,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from rdfpub.errors import StoreError
-from rdfpub.store import DUMP_FORMATS, GraphWrite, RecordState, to_ntriples
+from rdfpub.store import DUMP_FORMATS, GraphWrite, RecordState, last_operation_per_graph, to_ntriples
 from rdfpub.vocab import PREFIXES
 
 # What a query may answer: results for SELECT/ASK, N-Triples for CONSTRUCT/DESCRIBE.
@@ -133,12 +133,7 @@ class RemoteStore:
         Update request per batch, which servers that run a request as one transaction (Oxigraph,
         Virtuoso) apply wholly or not at all; with a Graph Store Protocol URL, one PUT or DELETE per graph,
         each atomic on its own."""
-        final: dict[str, GraphWrite | None] = {}
-        for operation in operations:
-            if isinstance(operation, GraphWrite):
-                final[operation.graph_iri] = operation
-            else:
-                final[operation] = None
+        final = last_operation_per_graph(operations)
         if not final:
             return
         if self.graph_store_url:

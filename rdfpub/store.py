@@ -59,6 +59,17 @@ class GraphWrite:
     ntriples: str
 
 
+def last_operation_per_graph(operations: list[GraphWrite | str]) -> dict[str, GraphWrite | None]:
+    """Each graph's last operation, in first-seen order: its new content, or None for a removal."""
+    final: dict[str, GraphWrite | None] = {}
+    for operation in operations:
+        if isinstance(operation, GraphWrite):
+            final[operation.graph_iri] = operation
+        else:
+            final[operation] = None
+    return final
+
+
 class Store:
     """An Oxigraph store in the directory `path` (created when missing)."""
 
@@ -101,12 +112,7 @@ class Store:
         bulk-loaded (about three times faster than a transactional load, but not atomic), with their
         names in a journal beside the store until the load is on disk: if the process dies in
         between, the next opening of the store drops them, so each record is wholly in or wholly out."""
-        final: dict[str, GraphWrite | None] = {}
-        for operation in operations:
-            if isinstance(operation, GraphWrite):
-                final[operation.graph_iri] = operation
-            else:
-                final[operation] = None
+        final = last_operation_per_graph(operations)
         if not final:
             return
         self._store.update(" ;\n".join(f"DROP SILENT GRAPH <{iri}>" for iri in final))
