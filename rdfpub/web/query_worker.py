@@ -20,7 +20,7 @@ import pyoxigraph as ox
 # The writers live beside this file; the folder is added by hand because the package itself
 # (whose __init__ pulls in FastAPI and rdflib) is not imported here.
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from result_writers import Spool, write_boolean, write_solutions, write_triples  # noqa: E402
+from result_writers import Spool, write_result  # noqa: E402
 
 _PR_SET_PDEATHSIG = 1
 FRAME = struct.Struct("<I")  # each message is a pickle behind its length, as in query_workers.py
@@ -69,13 +69,7 @@ class Worker:
         media_type, name = choice
         spool = Spool(job["spool"])
         try:
-            if isinstance(result, ox.QueryBoolean):
-                write_boolean(bool(result), name, spool)
-                truncated = None
-            elif is_graph:
-                truncated = write_triples(result, name, spool, job["max_rows"], job["max_bytes"])
-            else:
-                truncated = write_solutions(result, name, spool, job["max_rows"], job["max_bytes"])
+            truncated = write_result(result, is_graph, name, spool, job["max_rows"], job["max_bytes"])
         except (OSError, ValueError, RuntimeError) as error:  # evaluation is lazy: engine errors surface here
             spool.discard()
             return {"status": 500, "message": f"the query failed while running: {error}"}

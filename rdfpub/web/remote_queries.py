@@ -20,7 +20,7 @@ from starlette.concurrency import run_in_threadpool
 
 from rdfpub.remote_store import FORM_HEADERS, UNION, RemoteStore, RemoteTriples, parse_answer
 from rdfpub.web.query_workers import QueryFailed
-from rdfpub.web.result_writers import Spool, write_boolean, write_solutions, write_triples
+from rdfpub.web.result_writers import Spool, write_result
 
 # The store's answer is read up to this many times the response cap: a SPARQL JSON document is
 # bigger than most formats the client may ask for, but not by more than this.
@@ -119,13 +119,7 @@ class RemoteQueryPool:
         media_type, name = choice
         spool = Spool(self.spool)
         try:
-            if isinstance(result, ox.QueryBoolean):
-                write_boolean(bool(result), name, spool)
-                truncated = None
-            elif is_graph:
-                truncated = write_triples(result, name, spool, job["max_rows"], job["max_bytes"])
-            else:
-                truncated = write_solutions(result, name, spool, job["max_rows"], job["max_bytes"])
+            truncated = write_result(result, is_graph, name, spool, job["max_rows"], job["max_bytes"])
         except (OSError, ValueError, SyntaxError) as error:
             spool.discard()
             return {"status": 502, "message": f"the store's answer could not be read: {error}"}

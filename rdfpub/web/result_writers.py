@@ -205,3 +205,13 @@ def write_triples(triples, name: str, spool: Spool, max_rows: int, max_bytes: in
         truncated = f"max-response-bytes={max_bytes}"
     spool.write(data)
     return truncated
+
+
+def write_result(result, is_graph: bool, name: str, spool: Spool, max_rows: int, max_bytes: int) -> str | None:
+    """Any query result in format `name`: a boolean, a graph or solutions; the truncation note, if cut."""
+    if isinstance(result, ox.QueryBoolean):
+        write_boolean(bool(result), name, spool)
+        return None
+    if is_graph:
+        return write_triples(result, name, spool, max_rows, max_bytes)
+    return write_solutions(result, name, spool, max_rows, max_bytes)
