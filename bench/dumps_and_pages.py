@@ -11,16 +11,15 @@ import argparse
 import http.client
 import os
 import shutil
-import statistics
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.clients import run_clients  # noqa: E402
 from bench.generate import FIRST_PMID, generate  # noqa: E402
 
 DATA = ROOT / "bench" / "data"
@@ -76,8 +75,9 @@ from rdfpub.cli import main; main(sys.argv[1:]); import os; print(os.path.getsiz
     return rows
 
 
-def _deref(port: int, pmids: list[int], latencies: list[float]) -> None:
+def _deref(port: int, pmids: list[int]) -> list[float]:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    latencies = []
     for pmid in pmids:
         started = time.perf_counter()
         connection.request("GET", f"/pubmed/{pmid}", headers={"Accept": "text/turtle"})
@@ -90,6 +90,7 @@ def _deref(port: int, pmids: list[int], latencies: list[float]) -> None:
         assert response.status == 200, response.status
         latencies.append(time.perf_counter() - started)
     connection.close()
+    return latencies
 
 
 def deref_rates(store: Path, records: int, requests: int) -> list[tuple[int, float, float, float]]:
@@ -114,20 +115,10 @@ def deref_rates(store: Path, records: int, requests: int) -> list[tuple[int, flo
                 time.sleep(0.2)
         rows = []
         for concurrency in (1, 8):
-            latencies: list[float] = []
             share = requests // concurrency
-            threads = [threading.Thread(target=_deref, args=(port, [FIRST_PMID + (i * 7919 + t) % records
-                                                                    for i in range(share)], latencies))
-                       for t in range(concurrency)]
-            started = time.perf_counter()
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join()
-            elapsed = time.perf_counter() - started
-            ordered = sorted(latencies)
-            rows.append((concurrency, statistics.median(ordered) * 1000,
-                         ordered[int(len(ordered) * 0.99) - 1] * 1000, len(ordered) / elapsed))
+            p50, p99, rate = run_clients(concurrency, lambda t, share=share: _deref(
+                port, [FIRST_PMID + (i * 7919 + t) % records for i in range(share)]))
+            rows.append((concurrency, p50, p99, rate))
         return rows
     finally:
         server.terminate()

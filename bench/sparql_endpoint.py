@@ -19,13 +19,14 @@ import json
 import os
 import shutil
 import socket
-import statistics
 import subprocess
 import sys
-import threading
 import time
 import urllib.parse
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.clients import run_clients  # noqa: E402
 
 DATA = Path(__file__).resolve().parent / "data"
 # The development data set sits beside the checkout, in shared/.
@@ -117,11 +118,9 @@ def queries(pmid: str) -> dict[str, str]:
 def load(port: int, query: str, requests: int, concurrency: int) -> tuple[float, float, float]:
     """(p50 ms, p99 ms, requests per second) for `requests` GETs from `concurrency` keep-alive clients."""
     path = "/sparql?" + urllib.parse.urlencode({"query": query})
-    latencies: list[float] = []
-    lock = threading.Lock()
     per_client = requests // concurrency
 
-    def client() -> None:
+    def client(_: int) -> list[float]:
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         mine = []
         for _ in range(per_client):
@@ -131,19 +130,9 @@ def load(port: int, query: str, requests: int, concurrency: int) -> tuple[float,
             response.read()
             assert response.status == 200
             mine.append(time.perf_counter() - started)
-        with lock:
-            latencies.extend(mine)
+        return mine
 
-    threads = [threading.Thread(target=client) for _ in range(concurrency)]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - started
-    latencies.sort()
-    p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
-    return statistics.median(latencies) * 1000, p99 * 1000, len(latencies) / elapsed
+    return run_clients(concurrency, client)
 
 
 def main() -> int:

@@ -1,0 +1,31 @@
+"""Concurrent HTTP clients for the benchmarks: run them, and turn their latencies into p50, p99 and req/s."""
+
+from __future__ import annotations
+
+import statistics
+import threading
+import time
+from collections.abc import Callable
+
+
+def run_clients(concurrency: int, client: Callable[[int], list[float]]) -> tuple[float, float, float]:
+    """Starts `concurrency` threads running `client(index)`, each returning its request latencies in
+    seconds; (p50 ms, p99 ms, requests per second) over all of them."""
+    latencies: list[float] = []
+    lock = threading.Lock()
+
+    def run(index: int) -> None:
+        mine = client(index)
+        with lock:
+            latencies.extend(mine)
+
+    threads = [threading.Thread(target=run, args=(index,)) for index in range(concurrency)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    latencies.sort()
+    p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
+    return statistics.median(latencies) * 1000, p99 * 1000, len(latencies) / elapsed
