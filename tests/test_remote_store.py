@@ -15,7 +15,7 @@ from rdfpub.errors import StoreError
 from rdfpub.remote_store import RemoteStore
 from rdfpub.settings import Settings
 from rdfpub.stores import open_store
-from servers import free_port
+from servers import free_port, rdfpub_server
 
 XML_FIXTURES = sorted(p for p in DATA.iterdir() if p.name.endswith((".xml", ".xml.gz")))
 DIGESTS = f"SELECT ?g ?d {{ GRAPH ?g {{ ?g <{BASE}/vocab#contentDigest> ?d }} }}"
@@ -76,21 +76,9 @@ def test_two_ingest_processes_leave_what_one_would(parallel):
 
 def test_two_fronts_answer_alike(parallel, tmp_path):
     _, _, settings = parallel
-    ports = [free_port(), free_port()]
-    fronts = [subprocess.Popen([sys.executable, "-m", "rdfpub", "serve", "--port", str(port)], env=_env(settings.store),
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for port in ports]
-    try:
-        urls = [f"http://127.0.0.1:{port}" for port in ports]
-        deadline = time.monotonic() + 60
-        for url in urls:
-            while True:
-                try:
-                    if httpx.get(url + "/", timeout=2).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                assert time.monotonic() < deadline, "a front did not start"
-                time.sleep(0.2)
+    env = {"RDFPUB_STORE": settings.store, "RDFPUB_BASE_IRI": BASE}
+    with rdfpub_server(env, tmp_path) as first, rdfpub_server(env, tmp_path) as second:
+        urls = [first, second]
         query = ("SELECT ?a ?t WHERE { ?a <http://purl.org/spar/fabio/hasPubMedId> ?p ; "
                  "<http://purl.org/dc/terms/title> ?t } ORDER BY ?a LIMIT 50")
         pmid = "32048627"
@@ -107,10 +95,6 @@ def test_two_fronts_answer_alike(parallel, tmp_path):
             elif accept != "text/html":
                 assert answers[0].content == answers[1].content, path
             assert answers[0].headers.get("etag") == answers[1].headers.get("etag")
-    finally:
-        for front in fronts:
-            front.kill()
-            front.wait()
 
 
 def test_an_unreachable_store_says_so():
