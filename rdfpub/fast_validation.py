@@ -60,7 +60,8 @@ def _to_ox(term: Node):
     return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or XSD.string)))
 
 
-def _from_ox(term) -> Node:
+def from_oxigraph(term) -> Node:
+    """A pyoxigraph term as the rdflib term of the same value (plain xsd:string literals stay plain)."""
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
     if isinstance(term, ox.BlankNode):
@@ -203,7 +204,7 @@ class FastChecker:
             solutions = store.query(check.select, substitutions={ox.Variable("this"): _to_ox(focus)})
             variables = solutions.variables
             for row in solutions:
-                bound = {v.value: _from_ox(row[v]) for v in variables if row[v] is not None}
+                bound = {v.value: from_oxigraph(row[v]) for v in variables if row[v] is not None}
                 bound.setdefault("this", focus)
                 key = tuple(sorted(bound.items()))
                 if key in seen:

@@ -2,9 +2,10 @@
 
 import pyoxigraph as ox
 import pytest
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, XSD
+from rdflib import Graph, URIRef
+from rdflib.namespace import DCTERMS
 
+from rdfpub.fast_validation import from_oxigraph
 from rdfpub.vocab import C4O, CITO, FABIO, FRBR, PRISM
 
 SEED = URIRef("http://localhost:8000/pubmed/30445512")
@@ -20,18 +21,9 @@ def dump(client):
     return Graph().parse(data=response.content, format="turtle")
 
 
-def _rdflib_term(term):
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    datatype = term.datatype.value
-    return Literal(term.value, datatype=None if datatype == str(XSD.string) else URIRef(datatype))
-
-
 def test_dump_triples_equal_the_store(dump, seeded_store):
     rows = seeded_store.query("SELECT DISTINCT ?s ?p ?o { ?s ?p ?o }")
-    stored = {(_rdflib_term(r["s"]), _rdflib_term(r["p"]), _rdflib_term(r["o"])) for r in rows}
+    stored = {(from_oxigraph(r["s"]), from_oxigraph(r["p"]), from_oxigraph(r["o"])) for r in rows}
     assert set(dump) == stored
     assert len(dump) == seeded_store.triple_count()
 
