@@ -19,19 +19,29 @@ from rdfpub.web import dataset, dumps, landing, linked_data, sparql
 TEMPLATES = Path(__file__).parent / "templates"
 
 
-def create_app(settings: Settings, store: Store) -> FastAPI:
+class PublishingApp(FastAPI):
+    """FastAPI with the SPARQL endpoint's queries answered ahead of the middleware stack."""
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] == "http" and scope["path"] == "/sparql" and scope["method"] in sparql.FAST_METHODS:
+            scope["app"] = self
+            await sparql.answer_directly(scope, receive, send)
+        else:
+            await super().__call__(scope, receive, send)
+
+
+def create_app(settings: Settings, store: Store) -> PublishingApp:
     """The read-only publishing app over `store`."""
-    app = FastAPI(title=settings.title, version=__version__, docs_url=None, redoc_url=None,
+    app = PublishingApp(title=settings.title, version=__version__, docs_url=None, redoc_url=None,
                   openapi_url=None, lifespan=sparql.lifespan)
     app.state.settings = settings
     app.state.store = store
     app.state.prefixes = dict(PREFIXES, rdfpub=Iris(settings.base_iri).vocab)
     app.state.templates = Jinja2Templates(env=Environment(
         loader=FileSystemLoader(str(TEMPLATES)), autoescape=True))
-    app.add_middleware(sparql.QueryFastPath)  # added first: the CORS middleware wraps it
     # Linked Data is read from other sites' pages: every response may be read cross-origin.
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST", "HEAD", "OPTIONS"],
-                       allow_headers=["*"], expose_headers=["Content-Type", "Vary", "Link", "Rdfpub-Truncated", "Retry-After"])
+                       allow_headers=["*"], expose_headers=sparql.EXPOSED_HEADERS.split(", "))
     for module in (landing, sparql, dumps, linked_data, dataset):
         app.include_router(module.router)
     return app
