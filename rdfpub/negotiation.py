@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 # SPARQL results of SELECT and ASK, first is the default.
 RESULTS_TYPES = {
     "application/sparql-results+json": "json",
@@ -70,7 +72,18 @@ def negotiate(header: str | None, offered: list[str], aliases: dict[str, str] | 
     Each offered type takes the q of the most specific range that names it; ties go to the
     client's order, then to the server's order (so the first offered type is the default).
     """
-    aliases = ALIASES if aliases is None else aliases
+    if aliases is None:
+        return _negotiate_usual(header, tuple(offered))
+    return _choose(header, offered, aliases)
+
+
+# Clients send the same few Accept headers over and over; each request asks up to three times.
+@lru_cache(maxsize=512)
+def _negotiate_usual(header: str | None, offered: tuple[str, ...]) -> str | None:
+    return _choose(header, offered, ALIASES)
+
+
+def _choose(header: str | None, offered, aliases: dict[str, str]) -> str | None:
     entries = [(aliases.get(media, media), q, pos) for media, q, pos in parse_accept(header)]
     best: tuple[float, int, int, int] | None = None
     choice = None

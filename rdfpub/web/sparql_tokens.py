@@ -4,7 +4,7 @@ only where the grammar has a keyword, never inside a string, an IRI, a prefixed 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from rdfpub.errors import QueryRejected
 
@@ -42,8 +42,7 @@ _TOKEN = re.compile("|".join(f"(?P<{name}>{pattern})" for name, pattern in (
 )))
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):  # a tuple: a long query has tens of thousands
     kind: str
     text: str
     offset: int
