@@ -4,8 +4,9 @@ Usage (needs the PyPI package `oxigraph`, which installs the `oxigraph` binary):
 
     python bench/sparql_endpoint.py [--requests 400] [--xml ../shared/data/pubmed/xml]
 
-Data goes to bench/data/ (ignored by git): the records are ingested into bench/data/store once,
-dumped as N-Quads, and loaded into an Oxigraph store beside it. Prints p50/p99 latency and
+Data goes to bench/data/endpoint-NAME/ (ignored by git), NAME being the input folder's: the records
+are ingested into a store there once, dumped as N-Quads, and loaded into an Oxigraph store beside it.
+Lookups and joins go round 500 PMIDs, so neither server answers the same request twice in a row. Prints p50/p99 latency and
 requests per second for each query at concurrency 1 and 8, and rdfpub's ratio to Oxigraph; then
 each server's memory (proportional set size, so pages shared between rdfpub's processes count once).
 rdfpub runs without its access log, as `oxigraph serve` logs no requests either.
@@ -38,18 +39,20 @@ def _run(*args: str) -> None:
     subprocess.run(args, check=True, stdout=subprocess.DEVNULL)
 
 
-def prepare(xml: Path) -> Path:
-    """rdfpub's store and an Oxigraph store with the same quads; returns the Oxigraph store."""
-    store, dump, oxi = DATA / "store", DATA / "dump.nq", DATA / "oxigraph"
+def prepare(xml: Path) -> tuple[Path, Path]:
+    """rdfpub's store and an Oxigraph store with the same quads, made once per input folder."""
+    folder = DATA / f"endpoint-{xml.name}"
+    folder.mkdir(parents=True, exist_ok=True)
+    store, dump, oxi = folder / "store", folder / "dump.nq", folder / "oxigraph"
     if not store.exists():
         # Exit code 1 only says some records were rejected; the others are published.
         subprocess.run([str(BIN / "rdfpub"), "ingest", str(xml), "--store", str(store), "--quiet",
-                        "--rejects", str(DATA / "rejects.jsonl")], check=False)
+                        "--rejects", str(folder / "rejects.jsonl")], check=False)
     if not dump.exists():
         _run(str(BIN / "rdfpub"), "dump", "--store", str(store), "--format", "nq", "-o", str(dump))
     if not oxi.exists():
         _run(str(BIN / "oxigraph"), "load", "--location", str(oxi), "--file", str(dump))
-    return oxi
+    return store, oxi
 
 
 def _free_port() -> int:
@@ -71,9 +74,11 @@ def _wait(port: int, process: subprocess.Popen) -> None:
     raise RuntimeError("server did not start")
 
 
-def _sample_pmid(port: int) -> str:
-    rows = _query(port, "SELECT ?p { ?a <http://purl.org/spar/fabio/hasPubMedId> ?p } ORDER BY ?p OFFSET 100 LIMIT 1")
-    return rows[0]["p"]["value"]
+def _sample_pmids(port: int, count: int = 500) -> list[str]:
+    """Published PMIDs spread over the store, so that each request asks about another record."""
+    rows = _query(port, "SELECT ?p { ?a <http://purl.org/spar/fabio/hasPubMedId> ?p } ORDER BY ?p")
+    step = max(1, len(rows) // count)
+    return [row["p"]["value"] for row in rows[::step][:count]]
 
 
 def _query(port: int, query: str) -> list:
@@ -115,15 +120,17 @@ def queries(pmid: str) -> dict[str, str]:
     }
 
 
-def load(port: int, query: str, requests: int, concurrency: int) -> tuple[float, float, float]:
-    """(p50 ms, p99 ms, requests per second) for `requests` GETs from `concurrency` keep-alive clients."""
-    path = "/sparql?" + urllib.parse.urlencode({"query": query})
+def load(port: int, variants: list[str], requests: int, concurrency: int) -> tuple[float, float, float]:
+    """(p50 ms, p99 ms, requests per second) for `requests` GETs from `concurrency` keep-alive clients,
+    going round the query's variants (one per PMID) so that no answer is asked for twice in a row."""
+    paths = ["/sparql?" + urllib.parse.urlencode({"query": query}) for query in variants]
     per_client = requests // concurrency
 
-    def client(_: int) -> list[float]:
+    def client(index: int) -> list[float]:
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         mine = []
-        for _ in range(per_client):
+        for number in range(per_client):
+            path = paths[(index * per_client + number) % len(paths)]
             started = time.perf_counter()
             connection.request("GET", path, headers={"Accept": "application/sparql-results+json"})
             response = connection.getresponse()
@@ -144,12 +151,12 @@ def main() -> int:
         print("needs the oxigraph binary: pip install oxigraph", file=sys.stderr)
         return 2
     DATA.mkdir(exist_ok=True)
-    oxi = prepare(args.xml)
+    store, oxi = prepare(args.xml)
     ours, theirs = _free_port(), _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("RDFPUB_")}
     env["RDFPUB_ACCESS_LOG"] = "0"
     servers = [
-        subprocess.Popen([str(BIN / "rdfpub"), "serve", "--store", str(DATA / "store"), "--port", str(ours)],
+        subprocess.Popen([str(BIN / "rdfpub"), "serve", "--store", str(store), "--port", str(ours)],
                          env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL),
         subprocess.Popen([str(BIN / "oxigraph"), "serve-read-only", "--location", str(oxi), "--bind",
                           f"127.0.0.1:{theirs}", "--union-default-graph"],
@@ -158,17 +165,20 @@ def main() -> int:
     try:
         _wait(ours, servers[0])
         _wait(theirs, servers[1])
-        pmid = _sample_pmid(theirs)
-        print(f"data: {DATA / 'dump.nq'}; point lookup PMID {pmid}; {args.requests} requests per cell")
+        pmids = _sample_pmids(theirs)
+        print(f"data: {store}; lookups and joins go round {len(pmids)} PMIDs; "
+              f"{args.requests} requests per cell")
         print(f"{'query':<13} {'conc':>4} | {'rdfpub p50':>10} {'p99':>7} {'req/s':>7} | "
               f"{'oxigraph p50':>12} {'p99':>7} {'req/s':>7} | {'ratio':>5}")
-        for name, query in queries(pmid).items():
-            assert _query(ours, query) == _query(theirs, query) or name == "aggregate", name
+        for name in queries(pmids[0]):
+            variants = list(dict.fromkeys(queries(pmid)[name] for pmid in pmids))
+            for query in variants[:5]:
+                assert _query(ours, query) == _query(theirs, query) or name == "aggregate", name
             for concurrency in (1, 8):
-                load(ours, query, 40, concurrency)  # warm both before measuring
-                load(theirs, query, 40, concurrency)
-                a = load(ours, query, args.requests, concurrency)
-                b = load(theirs, query, args.requests, concurrency)
+                load(ours, variants, 40, concurrency)  # warm both before measuring
+                load(theirs, variants, 40, concurrency)
+                a = load(ours, variants, args.requests, concurrency)
+                b = load(theirs, variants, args.requests, concurrency)
                 print(f"{name:<13} {concurrency:>4} | {a[0]:>8.2f}ms {a[1]:>5.1f}ms {a[2]:>7.0f} | "
                       f"{b[0]:>10.2f}ms {b[1]:>5.1f}ms {b[2]:>7.0f} | {b[2] / a[2]:>4.2f}x")
         print("ratio = Oxigraph's requests per second / rdfpub's (1.00x: as fast; higher: rdfpub slower)")
