@@ -1,25 +1,37 @@
-"""Compares rdfpub's /sparql with `oxigraph serve-read-only` on the same data and queries, over HTTP on loopback.
+"""Compares rdfpub's /sparql with `oxigraph serve-read-only` and rdflib-endpoint on the same data and queries, over HTTP on loopback.
 
-Usage (needs the PyPI package `oxigraph`, which installs the `oxigraph` binary):
+Usage (needs the `bench` extra, pip install -e '.[bench]': the `oxigraph` binary and rdflib-endpoint):
 
-    python bench/sparql_endpoint.py [--requests 400] [--xml ../shared/data/pubmed/xml]
+    python bench/sparql_endpoint.py [--requests 400] [--rdflib-seconds 15] [--rdflib-timeout 60]
+                                    [--xml ../shared/data/pubmed/xml]
 
 Data goes to bench/data/endpoint-NAME/ (ignored by git), NAME being the input folder's: the records
-are ingested into a store there once, dumped as N-Quads, and loaded into an Oxigraph store beside it.
-Lookups and joins go round 500 PMIDs, so neither server answers the same request twice in a row. Prints p50/p99 latency and
-requests per second for each query at concurrency 1 and 8, and rdfpub's ratio to Oxigraph; then
-each server's memory (proportional set size, so pages shared between rdfpub's processes count once).
-rdfpub runs without its access log, as `oxigraph serve` logs no requests either.
+are ingested into a store there once, dumped as N-Quads, and loaded into an Oxigraph store beside it;
+rdflib-endpoint loads the same N-Quads into memory at each run (bench/rdflib_endpoint_server.py), so
+it is left out when the dump is past --rdflib-max-quads. All three answer queries without GRAPH over
+the union of the record graphs.
+
+Six query kinds (bench/endpoint_queries.py): point lookup by PMID, article document (CONSTRUCT),
+cited-by count, top-cited (aggregate), articles by MeSH term, author's articles. Each is a template
+filled with up to 500 values sampled from the store, and requests go round them, so no server
+answers the same request twice in a row. Before measuring a kind, a few of its queries are checked
+to get the same answer from each server. Prints, per kind and at concurrency 1 and 8, p50/p99
+latency and requests per second for each server, rdfpub's ratios to Oxigraph and its speed-up over
+rdflib-endpoint; then each server's memory (proportional set size, so pages shared between rdfpub's
+processes count once). rdfpub and rdflib-endpoint run without an access log, as `oxigraph serve`
+logs no requests either. rdflib-endpoint gets fewer requests where it is slow (column n) and a
+per-request timeout, past which its cell reads "timeout".
 """
 
 from __future__ import annotations
 
 import argparse
 import http.client
-import json
+import importlib.util
 import os
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -28,19 +40,24 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.clients import run_clients  # noqa: E402
+from bench.endpoint_queries import KINDS, PREFIXES, Kind, bindings, same, spread  # noqa: E402
+from bench.endpoint_table import HEADER, LEGEND, Result, row  # noqa: E402
 
 DATA = Path(__file__).resolve().parent / "data"
 # The development data set sits beside the checkout, in shared/.
 DEV_XML = Path(__file__).resolve().parents[2] / "shared" / "data" / "pubmed" / "xml"
 BIN = Path(sys.executable).parent
+RDFLIB_SERVER = Path(__file__).resolve().parent / "rdflib_endpoint_server.py"
+VALUES = 500
+CHECKS = 5
 
 
 def _run(*args: str) -> None:
     subprocess.run(args, check=True, stdout=subprocess.DEVNULL)
 
 
-def prepare(xml: Path) -> tuple[Path, Path]:
-    """rdfpub's store and an Oxigraph store with the same quads, made once per input folder."""
+def prepare(xml: Path) -> tuple[Path, Path, Path]:
+    """rdfpub's store, its N-Quads dump and an Oxigraph store with the same quads, made once per input folder."""
     folder = DATA / f"endpoint-{xml.name}"
     folder.mkdir(parents=True, exist_ok=True)
     store, dump, oxi = folder / "store", folder / "dump.nq", folder / "oxigraph"
@@ -52,7 +69,7 @@ def prepare(xml: Path) -> tuple[Path, Path]:
         _run(str(BIN / "rdfpub"), "dump", "--store", str(store), "--format", "nq", "-o", str(dump))
     if not oxi.exists():
         _run(str(BIN / "oxigraph"), "load", "--location", str(oxi), "--file", str(dump))
-    return store, oxi
+    return store, dump, oxi
 
 
 def _free_port() -> int:
@@ -61,8 +78,8 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _wait(port: int, process: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 60
+def _wait(port: int, process: subprocess.Popen, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"server exited with {process.returncode}")
@@ -74,21 +91,28 @@ def _wait(port: int, process: subprocess.Popen) -> None:
     raise RuntimeError("server did not start")
 
 
-def _sample_pmids(port: int, count: int = 500) -> list[str]:
-    """Published PMIDs spread over the store, so that each request asks about another record."""
-    rows = _query(port, "SELECT ?p { ?a <http://purl.org/spar/fabio/hasPubMedId> ?p } ORDER BY ?p")
-    step = max(1, len(rows) // count)
-    return [row["p"]["value"] for row in rows[::step][:count]]
+def _path(query: str) -> str:
+    return "/sparql?" + urllib.parse.urlencode({"query": query})
 
 
-def _query(port: int, query: str) -> list:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    connection.request("GET", "/sparql?" + urllib.parse.urlencode({"query": query}),
-                       headers={"Accept": "application/sparql-results+json"})
-    response = connection.getresponse()
-    body = response.read()
-    assert response.status == 200, body[:300]
-    return json.loads(body)["results"]["bindings"]
+def fetch(port: int, query: str, accept: str, timeout: float = 60) -> tuple[bytes, float]:
+    """One GET of `query`: (body, seconds taken)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        started = time.perf_counter()
+        connection.request("GET", _path(query), headers={"Accept": accept})
+        response = connection.getresponse()
+        body = response.read()
+        assert response.status == 200, body[:300]
+        return body, time.perf_counter() - started
+    finally:
+        connection.close()
+
+
+def sample(port: int, kind: Kind) -> list[str]:
+    """Values for the kind's template, spread over the store (the first column of its sampling query)."""
+    body, _ = fetch(port, PREFIXES + kind.values, "application/sparql-results+json")
+    return spread([next(iter(row.values()))["value"] for row in bindings(body)], VALUES)
 
 
 def memory_mb(pid: int) -> tuple[int, float]:
@@ -108,85 +132,165 @@ def memory_mb(pid: int) -> tuple[int, float]:
     return len(pids), total / 1024
 
 
-def queries(pmid: str) -> dict[str, str]:
-    return {
-        "point lookup": f'SELECT ?a ?t {{ ?a <http://purl.org/spar/fabio/hasPubMedId> "{pmid}" ; '
-                        f'<http://purl.org/dc/terms/title> ?t }}',
-        "join": ("SELECT ?a ?t ?name { ?a <http://purl.org/spar/fabio/hasPubMedId> ?p ; <http://purl.org/dc/terms/title> ?t ; "
-                 "<http://purl.org/spar/pro/isDocumentContextFor> ?r . ?r <http://purl.org/spar/pro/isHeldBy> ?g . "
-                 f'?g <http://xmlns.com/foaf/0.1/name> ?name FILTER(?p = "{pmid}") }}'),
-        "aggregate": ("SELECT ?year (COUNT(?a) AS ?n) { ?a <http://purl.org/spar/fabio/hasPublicationYear> ?year } "
-                      "GROUP BY ?year ORDER BY ?year"),
-    }
-
-
-def load(port: int, variants: list[str], requests: int, concurrency: int) -> tuple[float, float, float]:
+def load(port: int, paths: list[str], accept: str, requests: int, concurrency: int,
+         timeout: float = 60, offset: int = 0) -> tuple[float, float, float]:
     """(p50 ms, p99 ms, requests per second) for `requests` GETs from `concurrency` keep-alive clients,
-    going round the query's variants (one per PMID) so that no answer is asked for twice in a row."""
-    paths = ["/sparql?" + urllib.parse.urlencode({"query": query}) for query in variants]
-    per_client = requests // concurrency
+    going round the query's variants from `offset` on, so that no answer is asked for twice in a row.
+    Raises TimeoutError when a request takes past `timeout` seconds."""
+    per_client = max(1, requests // concurrency)
 
     def client(index: int) -> list[float]:
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
         mine = []
-        for number in range(per_client):
-            path = paths[(index * per_client + number) % len(paths)]
-            started = time.perf_counter()
-            connection.request("GET", path, headers={"Accept": "application/sparql-results+json"})
-            response = connection.getresponse()
-            response.read()
-            assert response.status == 200
-            mine.append(time.perf_counter() - started)
+        try:
+            for number in range(per_client):
+                path = paths[(offset + index * per_client + number) % len(paths)]
+                started = time.perf_counter()
+                connection.request("GET", path, headers={"Accept": accept})
+                response = connection.getresponse()
+                response.read()
+                assert response.status == 200
+                mine.append(time.perf_counter() - started)
+        finally:
+            connection.close()
         return mine
 
     return run_clients(concurrency, client)
 
 
+def check(kind: Kind, variants: list[str], ours: int, theirs: int, rdflib: int | None,
+          timeout: float) -> float | str | None:
+    """Asserts that the servers answer a few of the kind's queries alike: rdfpub and Oxigraph row for
+    row, rdflib-endpoint by the set of rows or the graph. rdflib-endpoint's median latency over them,
+    "timeout" when it took too long, None without it."""
+    took = []
+    for query in spread(variants, CHECKS):
+        mine = fetch(ours, query, kind.accept)[0]
+        assert same(kind, mine, fetch(theirs, query, kind.accept)[0], exact=True), (kind.name, query)
+        if rdflib is not None:
+            try:
+                body, seconds = fetch(rdflib, query, kind.accept, timeout)
+            except TimeoutError:
+                return "timeout"
+            assert same(kind, mine, body, exact=False), ("rdflib-endpoint", kind.name, query)
+            took.append(seconds)
+    return statistics.median(took) if took else None
+
+
+def drained(port: int) -> bool:
+    """Whether rdflib-endpoint, which runs one query at a time, gets through what timed-out clients
+    left queued and answers again within ten minutes."""
+    try:
+        fetch(port, "ASK {}", "application/sparql-results+json", timeout=600)
+        return True
+    except OSError:
+        return False
+
+
+def rdflib_requests(latency: float, seconds: float, most: int) -> int:
+    """As many requests as take about `seconds` at `latency` each, in multiples of 8, 16 to `most`."""
+    return min(most, max(16, 8 * round(seconds / latency / 8)))
+
+
+def _start_rdflib(dump: Path, port: int, log: Path) -> subprocess.Popen:
+    with log.open("w") as err:
+        return subprocess.Popen([sys.executable, str(RDFLIB_SERVER), str(dump), "--port", str(port)],
+                                stdout=subprocess.DEVNULL, stderr=err)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=int, default=400, help="requests per query and concurrency")
+    parser.add_argument("--requests", type=int, default=400,
+                        help="requests per query and concurrency to rdfpub and Oxigraph (a multiple of 8)")
+    parser.add_argument("--rdflib-seconds", type=float, default=15,
+                        help="about how long each rdflib-endpoint measurement may take, which sets its number of requests")
+    parser.add_argument("--rdflib-timeout", type=float, default=60,
+                        help="seconds rdflib-endpoint has for one request before its cell reads timeout")
+    parser.add_argument("--rdflib-max-quads", type=int, default=2_000_000,
+                        help="leave rdflib-endpoint out when the dump has more quads (it holds ~1.4 GB per 700,000)")
     parser.add_argument("--xml", type=Path, default=DEV_XML, help="records to ingest")
     args = parser.parse_args()
     if shutil.which("oxigraph", path=str(BIN)) is None:
-        print("needs the oxigraph binary: pip install oxigraph", file=sys.stderr)
+        print("needs the oxigraph binary: pip install -e '.[bench]'", file=sys.stderr)
         return 2
     DATA.mkdir(exist_ok=True)
-    store, oxi = prepare(args.xml)
-    ours, theirs = _free_port(), _free_port()
+    store, dump, oxi = prepare(args.xml)
+    quads = sum(1 for _ in dump.open("rb"))
+    ours, theirs, rdflib_port = _free_port(), _free_port(), _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("RDFPUB_")}
     env["RDFPUB_ACCESS_LOG"] = "0"
-    servers = [
-        subprocess.Popen([str(BIN / "rdfpub"), "serve", "--store", str(store), "--port", str(ours)],
-                         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL),
-        subprocess.Popen([str(BIN / "oxigraph"), "serve-read-only", "--location", str(oxi), "--bind",
-                          f"127.0.0.1:{theirs}", "--union-default-graph"],
-                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL),
-    ]
+    servers = {
+        "rdfpub": subprocess.Popen([str(BIN / "rdfpub"), "serve", "--store", str(store), "--port", str(ours)],
+                                   env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL),
+        "oxigraph": subprocess.Popen([str(BIN / "oxigraph"), "serve-read-only", "--location", str(oxi), "--bind",
+                                      f"127.0.0.1:{theirs}", "--union-default-graph"],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL),
+    }
+    if importlib.util.find_spec("rdflib_endpoint") is None:
+        rdflib_note = "rdflib-endpoint: not installed (pip install -e '.[bench]')"
+    elif quads > args.rdflib_max_quads:
+        rdflib_note = f"rdflib-endpoint: left out, the dump has {quads:,} quads (--rdflib-max-quads {args.rdflib_max_quads:,})"
+    else:
+        log = dump.parent / "rdflib-endpoint.log"
+        servers["rdflib-endpoint"] = _start_rdflib(dump, rdflib_port, log)
     try:
-        _wait(ours, servers[0])
-        _wait(theirs, servers[1])
-        pmids = _sample_pmids(theirs)
-        print(f"data: {store}; lookups and joins go round {len(pmids)} PMIDs; "
-              f"{args.requests} requests per cell")
-        print(f"{'query':<13} {'conc':>4} | {'rdfpub p50':>10} {'p99':>7} {'req/s':>7} | "
-              f"{'oxigraph p50':>12} {'p99':>7} {'req/s':>7} | {'ratio':>5}")
-        for name in queries(pmids[0]):
-            variants = list(dict.fromkeys(queries(pmid)[name] for pmid in pmids))
-            for query in variants[:5]:
-                assert _query(ours, query) == _query(theirs, query) or name == "aggregate", name
+        _wait(ours, servers["rdfpub"])
+        _wait(theirs, servers["oxigraph"])
+        values = {kind.name: sample(theirs, kind) for kind in KINDS}
+        if "rdflib-endpoint" in servers:
+            _wait(rdflib_port, servers["rdflib-endpoint"], seconds=900)
+            loaded = next(line for line in log.read_text().splitlines() if line.startswith("loaded"))
+            rdflib_note = (f"rdflib-endpoint: {loaded}; at most "
+                           f"{args.requests} requests a cell, fewer where slow (~{args.rdflib_seconds:.0f} s a cell, "
+                           f"column n), {args.rdflib_timeout:g} s timeout per request")
+        rdflib = rdflib_port if "rdflib-endpoint" in servers else None
+        print(f"data: {store}, {quads:,} quads; {args.requests} requests a cell to rdfpub and oxigraph")
+        print(rdflib_note)
+        print("values each query goes round: " + ", ".join(f"{name} {len(v)}" for name, v in values.items()))
+        print(HEADER)
+        for kind in KINDS:
+            variants = [kind.template(value) for value in values[kind.name]]
+            paths = [_path(query) for query in variants]
+            latency = check(kind, variants, ours, theirs, rdflib, args.rdflib_timeout)
+            if latency == "timeout" and not drained(rdflib):
+                rdflib = None
+            rdflib_result: Result = "n/a" if rdflib is None else "timeout"
+            count = rdflib_requests(latency, args.rdflib_seconds, args.requests) if isinstance(latency, float) else "-"
+            done = {ours: 0, theirs: 0, rdflib: 0}
+
+            def measure(port: int, requests: int, concurrency: int) -> tuple[float, float, float]:
+                # Each server goes on round the variants from where it stopped, so that a query comes
+                # back only after all the others (rdflib-endpoint keeps its last 128 parsed queries).
+                timeout = args.rdflib_timeout if port == rdflib else 60
+                result = load(port, paths, kind.accept, requests, concurrency, timeout, done[port])
+                done[port] += requests
+                return result
+
             for concurrency in (1, 8):
-                load(ours, variants, 40, concurrency)  # warm both before measuring
-                load(theirs, variants, 40, concurrency)
-                a = load(ours, variants, args.requests, concurrency)
-                b = load(theirs, variants, args.requests, concurrency)
-                print(f"{name:<13} {concurrency:>4} | {a[0]:>8.2f}ms {a[1]:>5.1f}ms {a[2]:>7.0f} | "
-                      f"{b[0]:>10.2f}ms {b[1]:>5.1f}ms {b[2]:>7.0f} | {b[2] / a[2]:>4.2f}x")
-        print("ratio = Oxigraph's requests per second / rdfpub's (1.00x: as fast; higher: rdfpub slower)")
-        processes, ours_mb = memory_mb(servers[0].pid)
-        print(f"memory after the run: rdfpub {ours_mb:.0f} MB in {processes} processes (server and query "
-              f"workers); oxigraph {memory_mb(servers[1].pid)[1]:.0f} MB")
+                measure(ours, 40, concurrency)  # warm each before measuring
+                measure(theirs, 40, concurrency)
+                a = measure(ours, args.requests, concurrency)
+                b = measure(theirs, args.requests, concurrency)
+                if rdflib is not None and isinstance(count, int):
+                    try:
+                        measure(rdflib, 8, concurrency)
+                        rdflib_result = measure(rdflib, count, concurrency)
+                    except TimeoutError:
+                        rdflib_result, count = "timeout", "-"
+                        if not drained(rdflib):
+                            rdflib, rdflib_result = None, "stuck"
+                print(row(kind.name, concurrency, a, b, rdflib_result, count), flush=True)
+                if rdflib_result == "timeout":
+                    rdflib_result = "n/a"  # not tried at concurrency 8 once it timed out at 1
+        print(LEGEND)
+        processes, ours_mb = memory_mb(servers["rdfpub"].pid)
+        memory = (f"memory after the run: rdfpub {ours_mb:.0f} MB in {processes} processes (server and query "
+                  f"workers); oxigraph {memory_mb(servers['oxigraph'].pid)[1]:.0f} MB")
+        if "rdflib-endpoint" in servers:
+            memory += f"; rdflib-endpoint {memory_mb(servers['rdflib-endpoint'].pid)[1]:.0f} MB"
+        print(memory)
     finally:
-        for server in servers:
+        for server in servers.values():
             server.terminate()
             server.wait(timeout=20)
     return 0
