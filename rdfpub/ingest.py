@@ -7,6 +7,7 @@ import multiprocessing
 import os
 import signal
 from collections import deque
+from contextlib import nullcontext
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from rdfpub.pipeline import Outcome, Prepared, Preparer, input_files
 from rdfpub.settings import Settings
 from rdfpub.sources import read_records
 from rdfpub.store import GraphWrite, RecordState, Store
+from rdfpub.writer_lock import WriterLock
 
 BATCH_SIZE = 64
 # Below this many records a run stays in one process: starting workers costs more than it saves.
@@ -50,12 +52,17 @@ class Summary:
 
 def decide(prepared: Prepared, state: RecordState | None) -> str:
     """What a prepared record does to the store: a newer PMID version or a later revision replaces
-    what is stored, identical content changes nothing, and an older record never overwrites."""
+    what is stored, identical content changes nothing, and an older record never overwrites.
+
+    Two copies that tie on version and revision date are ordered by their file names, the later
+    name winning (PubMed names its baseline and update files in the order it publishes them); so
+    the store ends the same whatever the order of the inputs, or their split between processes.
+    Only copies from files of the same name fall back to input order: the later one wins."""
     if state is None:
         return "published"
     if state.digest == prepared.digest:
         return "unchanged"
-    if (prepared.version, prepared.revised) < (state.version, state.revised):
+    if (prepared.version, prepared.revised, prepared.source_file) < (state.version, state.revised, state.source_file):
         return "older"
     return "replaced"
 
@@ -108,28 +115,29 @@ def _prepare_in_worker(items: list) -> list:
 
 
 class Publisher:
-    """Writes prepared batches to the store in input order. Each batch's write runs on a writer
-    thread (pyoxigraph releases the GIL while it loads) while the next batch is read and prepared;
-    a batch's outcomes are reported once its write is done, and the next batch looks at the store
-    only after that, so the order of writes and decisions is the input's order."""
+    """Writes prepared batches to the store in input order. Each batch's decisions and write run
+    on a writer thread (pyoxigraph releases the GIL while it loads) while the next batch is read
+    and prepared; a batch's outcomes are reported once its write is done, and the next batch looks
+    at the store only after that, so the order of writes and decisions is the input's order."""
 
     def __init__(self, settings: Settings, store: Store):
         self.store = store
         self.iris = Iris(settings.base_iri)
         self._writer = ThreadPoolExecutor(1, thread_name_prefix="rdfpub-store-writer")
-        self._pending: tuple[Future, list[Outcome]] | None = None
+        self._pending: Future | None = None
+        # Other processes may write to a remote store at the same time; an embedded one is this
+        # process's alone (its directory is locked while open).
+        self._lock = WriterLock(store) if getattr(store, "path", None) is None else nullcontext()
 
     def _settle(self) -> list[Outcome]:
-        """Waits for the write under way; the outcomes it makes true."""
+        """Waits for the batch under way; the outcomes its write made true."""
         if self._pending is None:
             return []
-        future, outcomes = self._pending
-        self._pending = None
+        future, self._pending = self._pending, None
         try:
-            future.result()
+            return future.result()
         except OSError as error:
             raise StoreError(f"writing to the store failed: {error}") from error
-        return outcomes
 
     def close(self) -> list[Outcome]:
         """Finishes the last write (also when the run fails, so no write is cut off by leaving)."""
@@ -142,12 +150,24 @@ class Publisher:
         return self.iris.record_graph(self.iris.pubmed_article(pmid))
 
     def publish(self, results: list) -> list[Outcome]:
-        """Starts the batch's write; returns the outcomes of the batch before it, now written."""
+        """Starts the batch's decisions and write; returns the outcomes of the batch before it."""
         done = self._settle()
+        self._pending = self._writer.submit(self._publish_now, results)
+        return done
+
+    def _publish_now(self, results: list) -> list[Outcome]:
+        """Reads what the store holds of the batch's records, decides, and writes, all under the
+        writer lock, so that no other process writes those records in between."""
         wanted = [r.graph_iri for r in results if isinstance(r, Prepared)]
         for deletion in (r for r in results if isinstance(r, Deletion)):
             wanted += [self.graph_of_pmid(p) for p in map(normalize_pmid, deletion.pmids) if p]
-        states: dict[str, RecordState | None] = dict(self.store.record_states(wanted, self.iris.vocab))
+        with self._lock:
+            states: dict[str, RecordState | None] = dict(self.store.record_states(wanted, self.iris.vocab))
+            operations, outcomes = self._decide_all(results, states)
+            self.store.apply(operations)
+        return outcomes
+
+    def _decide_all(self, results: list, states: dict) -> tuple[list[GraphWrite | str], list[Outcome]]:
         operations: list[GraphWrite | str] = []
         outcomes = []
         for result in results:
@@ -155,7 +175,8 @@ class Publisher:
                 status = decide(result, states.get(result.graph_iri))
                 if status in ("published", "replaced"):
                     operations.append(GraphWrite(result.graph_iri, result.ntriples))
-                    states[result.graph_iri] = RecordState(result.version, result.revised, result.digest)
+                    states[result.graph_iri] = RecordState(result.version, result.revised, result.digest,
+                                                           result.source_file)
                 outcomes.append(Outcome(result.source, status, result.label, result.pmid,
                                         problems=result.warnings, position=result.position))
             elif isinstance(result, Deletion):
@@ -168,8 +189,7 @@ class Publisher:
                                                 position=result.source.position))
             else:
                 outcomes.append(result)
-        self._pending = (self._writer.submit(self.store.apply, operations), outcomes)
-        return done
+        return operations, outcomes
 
 
 def run(paths: Iterable[Path], settings: Settings, store: Store | None = None, format_name: str | None = None,

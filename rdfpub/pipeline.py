@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rdfpub.iris import Iris
-from rdfpub.mapping import Mapper
+from rdfpub.mapping import Mapper, source_file_name
 from rdfpub.model import Deletion, Record, Unreadable
 from rdfpub.settings import Settings
 from rdfpub.store import to_ntriples
@@ -29,6 +29,10 @@ class Prepared:
     version: int
     revised: str
     warnings: tuple[Problem, ...] = ()
+
+    @property
+    def source_file(self) -> str:
+        return source_file_name(self.source)
 
 
 @dataclass(frozen=True)

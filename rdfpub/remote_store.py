@@ -178,13 +178,15 @@ class RemoteStore:
         branches = " UNION ".join(
             f"""{{ BIND(<{iri}> AS ?g) GRAPH <{iri}> {{ <{iri}> <{vocab}contentDigest> ?digest .
                 OPTIONAL {{ <{iri}> <{vocab}pmidVersion> ?version }}
-                OPTIONAL {{ <{iri}> <http://purl.org/dc/terms/modified> ?revised }} }} }}""" for iri in graph_iris)
-        query = f"SELECT ?g ?version ?revised ?digest WHERE {{ {branches} }}"
+                OPTIONAL {{ <{iri}> <http://purl.org/dc/terms/modified> ?revised }}
+                OPTIONAL {{ <{iri}> <http://purl.org/dc/terms/source> ?source }} }} }}""" for iri in graph_iris)
+        query = f"SELECT ?g ?version ?revised ?digest ?source WHERE {{ {branches} }}"
         states = {}
         for row in self.query(query):
-            version, revised = row["version"], row["revised"]
+            version, revised, source = row["version"], row["revised"], row["source"]
             states[row["g"].value] = RecordState(int(version.value) if version else 1,
-                                                 revised.value if revised else "", row["digest"].value)
+                                                 revised.value if revised else "", row["digest"].value,
+                                                 source.value if source else "")
         return states
 
     def is_empty(self) -> bool:

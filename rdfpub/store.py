@@ -22,6 +22,7 @@ DUMP_FORMATS = {
 }
 _GRAPHS_PER_CHUNK = 200
 _MODIFIED = ox.NamedNode("http://purl.org/dc/terms/modified")
+_SOURCE = ox.NamedNode("http://purl.org/dc/terms/source")
 
 
 def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
@@ -51,6 +52,7 @@ class RecordState:
     version: int
     revised: str
     digest: str
+    source_file: str = ""  # the file name the record came from (its graph's dcterms:source)
 
 
 @dataclass(frozen=True)
@@ -131,7 +133,7 @@ class Store:
         self.journal.unlink()
 
     def record_states(self, graph_iris: list[str], vocab: str) -> dict[str, RecordState]:
-        """The version, revision date and digest each of these graphs holds now (absent: not stored).
+        """The version, revision date, digest and source file each of these graphs holds now (absent: not stored).
 
         Direct index lookups, three per graph: the same question as one SPARQL query with VALUES
         made Oxigraph scan every graph, which slowed ingest down as the store grew."""
@@ -144,7 +146,8 @@ class Store:
                 continue
             version = self._first(graph, version_term)
             revised = self._first(graph, _MODIFIED)
-            states[iri] = RecordState(int(version) if version else 1, revised or "", digest)
+            source = self._first(graph, _SOURCE)
+            states[iri] = RecordState(int(version) if version else 1, revised or "", digest, source or "")
         return states
 
     def _first(self, graph: ox.NamedNode, predicate: ox.NamedNode) -> str | None:

@@ -40,6 +40,11 @@ class MappedRecord:
         return as_graph(self.triples, self.vocab)
 
 
+def source_file_name(source: str) -> str:
+    """The file name a record graph states as its dcterms:source (no folders: they differ per machine)."""
+    return source.replace("\\", "/").rsplit("/", 1)[-1]
+
+
 def digest_of(triples, ignore: URIRef) -> str:
     lines = sorted(f"{s.n3()} {p.n3()} {o.n3()}" for s, p, o in triples if p != ignore)
     return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
@@ -77,7 +82,7 @@ class Mapper:
         """PROV-O, licence and the source record's own facts, stated on the record's graph."""
         builder.types(graph_iri, PROV.Entity)
         builder.add(graph_iri, FOAF.primaryTopic, node)
-        builder.add(graph_iri, DCTERMS.source, record.source.name.replace("\\", "/").rsplit("/", 1)[-1])
+        builder.add(graph_iri, DCTERMS.source, source_file_name(record.source.name))
         builder.add(graph_iri, DCTERMS.license, self.license)
         builder.add(graph_iri, builder.term("generator"), f"rdfpub {__version__}")
         pmid = normalize_pmid(record.article.pmid) if record.article.pmid else None
