@@ -60,6 +60,11 @@ KINDS = [
                                  f'?c fabio:hasPublicationYear "{year}"^^xsd:gYear ; cito:cites ?a }} '
                                  "GROUP BY ?a ORDER BY DESC(?n) ?a LIMIT 10",
          "SELECT DISTINCT ?y { ?c cito:cites ?a ; fabio:hasPublicationYear ?y } ORDER BY ?y"),
+    Kind("top-cited, all",
+         # The issue's own aggregate: the ten most cited articles of the whole store (one query).
+         lambda _: PREFIXES + "SELECT ?a (COUNT(DISTINCT ?c) AS ?n) { ?c cito:cites ?a } "
+                              "GROUP BY ?a ORDER BY DESC(?n) ?a LIMIT 10",
+         "SELECT ?all { BIND(1 AS ?all) }"),
     Kind("by MeSH term",
          lambda term: PREFIXES + f"SELECT ?a ?t {{ ?a fabio:hasSubjectTerm <{term}> ; dcterms:title ?t }}",
          # Descriptors only, not descriptor/qualifier pairs (…/D009369Q000188).
