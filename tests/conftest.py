@@ -12,7 +12,7 @@ from rdfpub.settings import Settings
 from rdfpub.store import Store
 from rdfpub.stores import open_store
 from rdfpub.web import create_app
-from servers import OxigraphServer
+from servers import SERVERS
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -27,12 +27,13 @@ BACKENDS = ["embedded", "oxigraph"]
 
 @pytest.fixture(scope="session")
 def store_servers():
-    """Starts a store server per call (each test data set gets its own); stops them all at the end."""
+    """Starts a store server of a kind (`SERVERS`) per call, each test data set its own; stops them
+    all at the end of the session (a test may stop its own sooner)."""
     servers = []
 
-    def start(folder: Path) -> str:
-        servers.append(OxigraphServer(folder))
-        return servers[-1].url
+    def start(folder: Path, kind: str = "oxigraph"):
+        servers.append(SERVERS[kind](folder))
+        return servers[-1]
 
     yield start
     for server in servers:
@@ -40,9 +41,10 @@ def store_servers():
 
 
 def backend_settings(backend: str, folder: Path, store_servers) -> Settings:
-    """Settings over an empty store of this backend in `folder`."""
-    store = folder / "store" if backend == "embedded" else store_servers(folder / "server")
-    return Settings.load(environ={}, store=store, base_iri=BASE)
+    """Settings over an empty store of this backend in `folder`: a directory, or a new server."""
+    if backend == "embedded":
+        return Settings.load(environ={}, store=folder / "store", base_iri=BASE)
+    return Settings.load(environ={}, base_iri=BASE, **store_servers(folder / "server", backend).settings)
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
@@ -52,8 +54,17 @@ def settings(request, tmp_path_factory: pytest.TempPathFactory, store_servers) -
 
 @pytest.fixture
 def any_settings(request, tmp_path: Path, store_servers) -> Settings:
-    """An empty store of the backend the test is parametrized with (indirect `backend`)."""
-    return backend_settings(getattr(request, "param", "embedded"), tmp_path, store_servers)
+    """An empty store of the backend the test is parametrized with (indirect `backend`); its
+    server, if it has one, stops with the test."""
+    started = []
+
+    def start(folder: Path, kind: str):
+        started.append(store_servers(folder, kind))
+        return started[-1]
+
+    yield backend_settings(getattr(request, "param", "embedded"), tmp_path, start)
+    for server in started:
+        server.stop()
 
 
 @pytest.fixture(scope="session")

@@ -121,7 +121,7 @@ def test_a_store_url_stays_a_url():
 
 
 def test_graph_store_protocol_writes(tmp_path, store_servers):
-    url = store_servers(tmp_path / "gsp")
+    url = store_servers(tmp_path / "gsp").url
     store = RemoteStore(url, graph_store_url=url[: -len("query")] + "store")
     from rdfpub.store import GraphWrite
     store.apply([GraphWrite("http://example.org/g", '<http://example.org/a> <http://example.org/p> "x" .')])
