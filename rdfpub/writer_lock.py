@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from datetime import datetime, timedelta
 
 # The lock's triples live in this graph, never among the record graphs: dumps, counts and
 # pages list record graphs only.
@@ -39,23 +40,27 @@ class WriterLock:
         self.ticket = 0
 
     def _live_writers(self) -> dict[str, tuple[bool, int]]:
-        """Every other live writer: (still choosing, ticket or 0)."""
-        rows = self.store.query(f"""SELECT ?w ?choosing ?ticket WHERE {{ GRAPH <{LOCK_GRAPH}> {{
-            ?w {ALIVE} ?alive . OPTIONAL {{ ?w {CHOOSING} ?choosing }} OPTIONAL {{ ?w {TICKET} ?ticket }}
-            FILTER (?alive > NOW() - "PT{LEASE}S"^^<http://www.w3.org/2001/XMLSchema#dayTimeDuration>) }} }}""")
+        """Every other live writer: (still choosing, ticket or 0). The lease is checked here against
+        the server's NOW(): SPARQL 1.1 has no arithmetic on dates (Oxigraph's, from XPath, is its own)."""
+        rows = self.store.query(f"""SELECT ?w ?alive ?now ?choosing ?ticket WHERE {{ GRAPH <{LOCK_GRAPH}> {{
+            ?w {ALIVE} ?alive . OPTIONAL {{ ?w {CHOOSING} ?choosing }} OPTIONAL {{ ?w {TICKET} ?ticket }} }}
+            BIND(NOW() AS ?now) }}""")
         writers = {}
         for row in rows:
             writer = f"<{row['w'].value}>"
-            if writer != self.me:
+            alive = datetime.fromisoformat(row["alive"].value)
+            if writer != self.me and alive > datetime.fromisoformat(row["now"].value) - timedelta(seconds=LEASE):
                 writers[writer] = (row["choosing"] is not None,
                                    int(row["ticket"].value) if row["ticket"] is not None else 0)
         return writers
 
     def _renew(self, insert: str = "", delete: str = "") -> None:
-        """Rewrites this writer's registers in one update: ALIVE := the server's NOW()."""
-        self.store.update(f"""DELETE {{ GRAPH <{LOCK_GRAPH}> {{ {self.me} {ALIVE} ?old . {delete} }} }}
-            INSERT {{ GRAPH <{LOCK_GRAPH}> {{ {self.me} {ALIVE} ?now . {insert} }} }}
-            WHERE {{ BIND(NOW() AS ?now) OPTIONAL {{ GRAPH <{LOCK_GRAPH}> {{ {self.me} {ALIVE} ?old }} }} }}""")
+        """Rewrites this writer's registers in one update request (one transaction): ALIVE := the
+        server's NOW(). Two operations, not one DELETE/INSERT over an OPTIONAL: Virtuoso inserts
+        nothing for a solution that leaves a variable of the DELETE template unbound."""
+        self.store.update(f"""DELETE WHERE {{ GRAPH <{LOCK_GRAPH}> {{ {self.me} {ALIVE} ?old }} }} ;
+            {f"DELETE DATA {{ GRAPH <{LOCK_GRAPH}> {{ {delete} }} }} ;" if delete else ""}
+            INSERT {{ GRAPH <{LOCK_GRAPH}> {{ {self.me} {ALIVE} ?now . {insert} }} }} WHERE {{ BIND(NOW() AS ?now) }}""")
 
     def acquire(self) -> None:
         self._renew(insert=f"{self.me} {CHOOSING} true .")

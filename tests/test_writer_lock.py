@@ -1,4 +1,4 @@
-"""The writer lock that lets several ingest processes share one remote store, on a live `oxigraph serve`."""
+"""The writer lock that lets several ingest processes share one remote store, on a live `oxigraph serve` and Virtuoso."""
 
 import threading
 
@@ -6,16 +6,16 @@ import pytest
 
 from rdfpub.remote_store import RemoteStore
 from rdfpub.writer_lock import LOCK_GRAPH, WriterLock
-from servers import OxigraphServer
+from servers import SERVERS, remote_store
 
 COUNTER = "<urn:test:counter>"
 VALUE = "<urn:test:value>"
 
 
-@pytest.fixture(scope="module")
-def server_url(tmp_path_factory):
-    server = OxigraphServer(tmp_path_factory.mktemp("lock") / "server")
-    yield server.url
+@pytest.fixture(scope="module", params=sorted(SERVERS))
+def server(tmp_path_factory, request):
+    server = SERVERS[request.param](tmp_path_factory.mktemp("lock") / "server")
+    yield server
     server.stop()
 
 
@@ -24,13 +24,13 @@ def _read(store: RemoteStore) -> int:
     return int(rows[0]["n"].value) if rows else 0
 
 
-def test_writers_never_overlap(server_url):
+def test_writers_never_overlap(server):
     """Three writers each add 1 to a counter 15 times, reading then writing in two requests: with
     the lock no increment is lost; the lock graph is empty afterwards."""
     errors = []
 
     def writer(name: str) -> None:
-        store = RemoteStore(server_url)
+        store = remote_store(server)
         lock = WriterLock(store, name)
         try:
             for _ in range(15):
@@ -48,15 +48,15 @@ def test_writers_never_overlap(server_url):
         thread.start()
     for thread in threads:
         thread.join()
-    store = RemoteStore(server_url)
+    store = remote_store(server)
     assert not errors
     assert _read(store) == 45
     assert not list(store.query(f"SELECT * WHERE {{ GRAPH <{LOCK_GRAPH}> {{ ?s ?p ?o }} }}"))
 
 
-def test_a_dead_writers_ticket_stops_counting(server_url, monkeypatch):
+def test_a_dead_writers_ticket_stops_counting(server, monkeypatch):
     """A process killed while holding the lock leaves its ticket; once its lease is over, others go on."""
-    store = RemoteStore(server_url)
+    store = remote_store(server)
     dead = WriterLock(store, "dead")
     dead.acquire()  # and never released
     monkeypatch.setattr("rdfpub.writer_lock.LEASE", 1)
