@@ -69,7 +69,11 @@ class Iris:
 
     def record_graph(self, article_iri: str) -> str:
         """The named graph that holds one record, derived from its article's IRI."""
-        return f"{self.base}/graph/{article_iri[len(self.base) + 1:]}"
+        return f"{self.record_graphs()}{article_iri[len(self.base) + 1:]}"
+
+    def record_graphs(self) -> str:
+        """What the IRI of every record graph, and of nothing else, starts with."""
+        return f"{self.base}/graph/"
 
     def identifier(self, scheme: str, value: str) -> str:
         return f"{self.base}/identifier/{scheme}/{segment(value)}"

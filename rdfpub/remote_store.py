@@ -10,11 +10,10 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from rdfpub.errors import StoreError
+from rdfpub.remote_answers import ACCEPT, CUT_HEADER, AnswerCut, FormAwareTransport, canonical
 from rdfpub.store import DUMP_FORMATS, GraphWrite, RecordState, last_operation_per_graph, to_ntriples
 from rdfpub.vocab import PREFIXES
 
-# What a query may answer: results for SELECT/ASK, N-Triples for CONSTRUCT/DESCRIBE.
-ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9"
 # A form, not a query body: only a form carries the dataset parameters (SPARQL 1.1 Protocol 2.1.2).
 FORM_HEADERS = {"Accept": ACCEPT, "Content-Type": "application/x-www-form-urlencoded"}
 # Oxigraph's own parameter for a union default graph: unlike its server-wide flag, it leaves a
@@ -29,6 +28,9 @@ RESULTS_FORMATS = {
 GRAPH_FORMATS = {"application/n-triples": ox.RdfFormat.N_TRIPLES, "text/plain": ox.RdfFormat.N_TRIPLES,
                  "text/turtle": ox.RdfFormat.TURTLE}
 _GRAPHS_PER_CHUNK = 200
+# Virtuoso's SPARQL parser runs out of stack ("memory exhausted") on a block of about 5,000 triples
+# in INSERT DATA, whatever the request's size: a bigger record graph goes in several GRAPH blocks.
+_TRIPLES_PER_BLOCK = 2000
 
 
 class RemoteTriples:
@@ -88,6 +90,13 @@ def _asks_digest(response: httpx.Response) -> bool:
     return "digest" in response.headers.get("www-authenticate", "").lower()
 
 
+def _blocks(ntriples: str) -> Iterator[str]:
+    """A graph's N-Triples in blocks of at most _TRIPLES_PER_BLOCK lines."""
+    lines = ntriples.split("\n")
+    for start in range(0, len(lines), _TRIPLES_PER_BLOCK):
+        yield "\n".join(lines[start:start + _TRIPLES_PER_BLOCK])
+
+
 def endpoints(query_url: str, update_url: str = "") -> tuple[str, str]:
     """The query and update endpoints: Oxigraph serves them at /query and /update, most other
     servers (Virtuoso, Fuseki's dataset URL, GraphDB) at one URL."""
@@ -101,18 +110,22 @@ def endpoints(query_url: str, update_url: str = "") -> tuple[str, str]:
 class RemoteStore:
     """Record graphs on the SPARQL server at `url`. A query's default graph is the union of the
     named graphs, as on the embedded store: Oxigraph is asked so per query, other servers must be
-    set up so (Virtuoso is by default)."""
+    set up so (Virtuoso's is the union of the graphs its SPARQL user may read: hide its own from it).
+
+    The server may hold other graphs too (its own, the writer lock's, another dataset's): with
+    `record_graphs`, the IRI prefix of the record graphs, counts, listings and dumps keep to those."""
 
     path = None  # no directory: nothing of the store lives beside the process
     recovered = 0  # each write is one server transaction, so nothing is ever half written
 
     def __init__(self, url: str, update_url: str = "", graph_store_url: str = "", user: str = "",
-                 password: str = "", timeout: float = 300.0):
+                 password: str = "", timeout: float = 300.0, record_graphs: str = ""):
         self.url, self.update_url = endpoints(url, update_url)
+        self._is_record = f"STRSTARTS(STR(?g), {ox.Literal(record_graphs)})" if record_graphs else "true"
         self.graph_store_url = graph_store_url
         self.auth = _Auth(user, password) if user else None
         self.timeout = timeout
-        self._client = httpx.Client(auth=self.auth, timeout=timeout)
+        self._client = httpx.Client(auth=self.auth, timeout=timeout, transport=FormAwareTransport())
 
     def _send(self, method: str, url: str, **kwargs) -> httpx.Response:
         try:
@@ -125,13 +138,24 @@ class RemoteStore:
 
     def query(self, sparql: str, default_graphs: list[str] | None = None, named_graphs: list[str] | None = None):
         """Runs a query on the server (SPARQL 1.1 Protocol, section 2.1.2: POST form, so the dataset
-        parameters travel with it); answers what pyoxigraph's Store.query answers."""
+        parameters travel with it); answers what pyoxigraph's Store.query answers, or raises
+        AnswerCut rather than answer with the first rows only."""
+        result, cut = self._query(sparql, default_graphs, named_graphs)
+        if cut:
+            raise AnswerCut(f"the store sent only the first {cut} rows of an answer: raise its limit on "
+                            "rows (Virtuoso: ResultSetMaxRows in the [SPARQL] section of virtuoso.ini)")
+        return result
+
+    def _query(self, sparql: str, default_graphs: list[str] | None = None,
+               named_graphs: list[str] | None = None) -> tuple[object, str]:
+        """The parsed answer, and the row count the server cut it at ("" when it sent it all)."""
         form = [("query", sparql)] + [("default-graph-uri", iri) for iri in default_graphs or []]
         form += [("named-graph-uri", iri) for iri in named_graphs or []]
         if not default_graphs:
             form.append(UNION)
         response = self._send("POST", self.url, content=urlencode(form).encode("ascii"), headers=FORM_HEADERS)
-        return parse_answer(response.headers.get("content-type", ""), response.content)
+        answer = parse_answer(response.headers.get("content-type", ""), response.content)
+        return answer, response.headers.get(CUT_HEADER, "")
 
     def _number(self, sparql: str) -> int:
         return int(next(iter(self.query(sparql)))["n"].value)
@@ -154,7 +178,8 @@ class RemoteStore:
                 self._put_graph(iri, write)
             return
         parts = [f"DROP SILENT GRAPH <{iri}>" for iri in final]
-        inserts = "\n".join(f"GRAPH <{iri}> {{\n{write.ntriples}\n}}" for iri, write in final.items() if write)
+        inserts = "\n".join(f"GRAPH <{iri}> {{\n{block}\n}}" for iri, write in final.items() if write
+                            for block in _blocks(write.ntriples))
         if inserts:
             parts.append(f"INSERT DATA {{\n{inserts}\n}}")
         self.update(" ;\n".join(parts))
@@ -203,17 +228,31 @@ class RemoteStore:
         return states
 
     def is_empty(self) -> bool:
-        return not bool(self.query("ASK { GRAPH ?g { ?s ?p ?o } }"))
+        return not bool(self.query(f"ASK {{ GRAPH ?g {{ ?s ?p ?o }} FILTER({self._is_record}) }}"))
 
     def graph_count(self) -> int:
-        return self._number("SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+        # Each graph is tested once, after DISTINCT, not once per triple.
+        return self._number(f"SELECT (COUNT(*) AS ?n) WHERE {{ {{ SELECT DISTINCT ?g WHERE {{ "
+                            f"GRAPH ?g {{ ?s ?p ?o }} }} }} FILTER({self._is_record}) }}")
 
     def triple_count(self) -> int:
-        return self._number(
-            "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }")
+        return self._number(f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?p ?o WHERE {{ "
+                            f"GRAPH ?g {{ ?s ?p ?o }} FILTER({self._is_record}) }} }}")
 
     def _graphs(self) -> list[ox.NamedNode]:
-        return [row["g"] for row in self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g")]
+        """The record graphs in IRI order; when the server cuts its answer, asked again for those after
+        the last one it sent (SPARQL 1.1 Query 15.1 orders IRIs as their strings, as STR(?g) > compares)."""
+        graphs: list[ox.NamedNode] = []
+        while True:
+            after = f" && STR(?g) > {ox.Literal(graphs[-1].value)}" if graphs else ""
+            rows, cut = self._query(f"SELECT ?g WHERE {{ {{ SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }} }}"
+                                    f" FILTER({self._is_record}{after}) }} ORDER BY ?g")
+            page = [row["g"] for row in rows]
+            graphs += page
+            if not cut:
+                return graphs
+            if not page:
+                raise AnswerCut("the store cut its list of graphs before the first one")
 
     def dump(self, format_name: str, prefixes: dict[str, str] | None = None) -> Iterator[bytes]:
         """The whole dataset, a few record graphs per query, in a fixed order so that every front
@@ -222,12 +261,21 @@ class RemoteStore:
         prefixes = (prefixes or PREFIXES) if rdf_format == ox.RdfFormat.TURTLE else None
         if prefixes:
             yield "".join(f"@prefix {name}: <{iri}> .\n" for name, iri in prefixes.items()).encode()
-        graphs = self._graphs()
-        for start in range(0, len(graphs), _GRAPHS_PER_CHUNK):
-            values = " ".join(str(g) for g in graphs[start:start + _GRAPHS_PER_CHUNK])
-            rows = self.query(f"SELECT ?g ?s ?p ?o WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }} "
-                              "ORDER BY ?g ?s ?p ?o")
+        graphs, start = self._graphs(), 0
+        while start < len(graphs):
+            batch = graphs[start:start + _GRAPHS_PER_CHUNK]
+            rows, cut = self._query(f"SELECT ?g ?s ?p ?o WHERE {{ VALUES ?g {{ {' '.join(map(str, batch))} }} "
+                                    "GRAPH ?g { ?s ?p ?o } } ORDER BY ?g")
             quads = [ox.Quad(row["s"], row["p"], row["o"], row["g"]) for row in rows]
+            if cut:  # the first rows only, graph after graph: keep the graphs it holds whole, ask for the rest
+                last = quads[-1].graph_name if quads else batch[0]
+                quads = [quad for quad in quads if quad.graph_name != last]
+                if not quads:
+                    raise AnswerCut(f"the store sends at most {cut} rows, fewer than the graph {last} holds: "
+                                    "raise its limit (Virtuoso: ResultSetMaxRows in virtuoso.ini)")
+                batch = batch[:batch.index(last)]
+            start += len(batch)
+            quads = canonical(quads)
             items = quads if keep_graphs else [quad.triple for quad in quads]
             chunk = ox.serialize(items, format=rdf_format, prefixes=prefixes)
             begin = 0

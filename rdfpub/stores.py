@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rdfpub.iris import Iris
 from rdfpub.remote_store import RemoteStore
 from rdfpub.settings import Settings, is_remote
 from rdfpub.store import Store
@@ -10,5 +11,6 @@ from rdfpub.store import Store
 def open_store(settings: Settings) -> Store | RemoteStore:
     if is_remote(settings.store):
         return RemoteStore(settings.store, settings.store_update, settings.store_graphs,
-                           settings.store_user, settings.store_password)
+                           settings.store_user, settings.store_password,
+                           record_graphs=Iris(settings.base_iri).record_graphs())
     return Store(settings.store)

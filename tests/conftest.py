@@ -21,8 +21,9 @@ DATA = Path(__file__).resolve().parent / "data"
 BASE = "http://localhost:8000"
 
 
-# Every behaviour tested over a store runs on the embedded store and on a live `oxigraph serve`.
-BACKENDS = ["embedded", "oxigraph"]
+# Every behaviour tested over a store runs on the embedded store, on a live `oxigraph serve` and on
+# a live Virtuoso; a server that is not installed skips its tests (tests/servers.py says which).
+BACKENDS = ["embedded", "oxigraph", "virtuoso"]
 
 
 @pytest.fixture(scope="session")

@@ -171,32 +171,41 @@ def test_csv_is_rfc4180_with_crlf(client):
 
 
 def test_every_term_kind_in_every_results_format(client):
-    query = ('SELECT ?iri ?lang ?typed ?plain ?bnode WHERE { BIND(<http://example.org/a> AS ?iri) '
-             'BIND("Überblick\\t\\"x\\""@de AS ?lang) BIND(3 AS ?typed) BIND("a,b" AS ?plain) BIND(BNODE() AS ?bnode) }')
+    query = ('SELECT ?iri ?lang ?typed ?plain WHERE { BIND(<http://example.org/a> AS ?iri) '
+             'BIND("Überblick\\t\\"x\\""@de AS ?lang) BIND(3 AS ?typed) BIND("a,b" AS ?plain) }')
     data = client.get("/sparql", params={"query": query}).json()
     (row,) = data["results"]["bindings"]
-    assert data["head"]["vars"] == ["iri", "lang", "typed", "plain", "bnode"]
+    assert data["head"]["vars"] == ["iri", "lang", "typed", "plain"]
     assert row["iri"] == {"type": "uri", "value": "http://example.org/a"}
     assert row["lang"] == {"type": "literal", "value": 'Überblick\t"x"', "xml:lang": "de"}
     assert row["typed"] == {"type": "literal", "value": "3", "datatype": "http://www.w3.org/2001/XMLSchema#integer"}
     assert row["plain"] == {"type": "literal", "value": "a,b"}
-    assert row["bnode"]["type"] == "bnode"
     root = ET.fromstring(client.get("/sparql", params={"query": query, "format": "xml"}).content)
     bindings = {b.get("name"): b[0] for b in root.iter(SPARQL_RESULTS + "binding")}
     assert bindings["lang"].get("{http://www.w3.org/XML/1998/namespace}lang") == "de"
     assert bindings["lang"].text == 'Überblick\t"x"'
     assert bindings["typed"].get("datatype").endswith("#integer") and bindings["iri"].tag == SPARQL_RESULTS + "uri"
-    assert bindings["bnode"].tag == SPARQL_RESULTS + "bnode"
     tsv = client.get("/sparql", params={"query": query, "format": "tsv"}).content.decode()
-    header, line, end = tsv.split("\n")
-    assert header == "?iri\t?lang\t?typed\t?plain\t?bnode" and end == ""
-    cells = line.split("\t")
-    assert cells[:4] == ["<http://example.org/a>", '"Überblick\\t\\"x\\""@de',
-                         '"3"^^<http://www.w3.org/2001/XMLSchema#integer>', '"a,b"']
-    assert cells[4].startswith("_:")
+    assert tsv.split("\n") == ["?iri\t?lang\t?typed\t?plain", "\t".join([
+        "<http://example.org/a>", '"Überblick\\t\\"x\\""@de', '"3"^^<http://www.w3.org/2001/XMLSchema#integer>', '"a,b"']), ""]
     rows = list(csv.reader(io.StringIO(client.get("/sparql", params={"query": query, "format": "csv"}).text,
                                        newline="")))
-    assert rows[1][:4] == ["http://example.org/a", 'Überblick\t"x"', "3", "a,b"] and rows[1][4].startswith("_:")
+    assert rows[1] == ["http://example.org/a", 'Überblick\t"x"', "3", "a,b"]
+
+
+def test_a_blank_node_in_every_results_format(client):
+    query = "SELECT ?bnode WHERE { BIND(BNODE() AS ?bnode) }"
+    response = client.get("/sparql", params={"query": query})
+    if response.status_code == 400 and "not implemented" in response.text:  # Virtuoso 7 lacks BNODE()
+        pytest.skip(f"the store server does not implement BNODE() (SPARQL 1.1 Query 17.4.2.9): {response.text[:300]}")
+    (row,) = response.json()["results"]["bindings"]
+    assert row["bnode"]["type"] == "bnode"
+    root = ET.fromstring(client.get("/sparql", params={"query": query, "format": "xml"}).content)
+    assert [b[0].tag for b in root.iter(SPARQL_RESULTS + "binding")] == [SPARQL_RESULTS + "bnode"]
+    assert client.get("/sparql", params={"query": query, "format": "tsv"}).text.split("\n")[1].startswith("_:")
+    rows = list(csv.reader(io.StringIO(client.get("/sparql", params={"query": query, "format": "csv"}).text,
+                                       newline="")))
+    assert rows[0] == ["bnode"] and rows[1][0].startswith("_:")
 
 
 def test_ask_in_xml_csv_tsv(client):
