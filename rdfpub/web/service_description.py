@@ -13,7 +13,9 @@ XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 # Counted once per checkpoint by a worker (under the query deadline like any query).
 STATS_QUERIES = {
     "triples": "SELECT (COUNT(*) AS ?n) { SELECT DISTINCT ?s ?p ?o { GRAPH ?g { ?s ?p ?o } } }",
-    "graphs": "SELECT (COUNT(DISTINCT ?g) AS ?n) { GRAPH ?g { } }",
+    # A record graph states its own provenance; other graphs (an ingest's writer lock, a server's
+    # own) do not, and an empty graph a server keeps listed has no triple to match.
+    "graphs": "SELECT (COUNT(DISTINCT ?g) AS ?n) { GRAPH ?g { ?g ?p ?o } }",
     "subjects": "SELECT (COUNT(DISTINCT ?s) AS ?n) { GRAPH ?g { ?s ?p ?o } }",
     "properties": "SELECT (COUNT(DISTINCT ?p) AS ?n) { GRAPH ?g { ?s ?p ?o } }",
     "classes": "SELECT (COUNT(DISTINCT ?c) AS ?n) { GRAPH ?g { ?s a ?c } }",
