@@ -61,7 +61,7 @@ def generate_record(template: tuple, index: int, rng: random.Random) -> str:
     return text
 
 
-def generate(count: int, out: Path, seed: int = 7) -> list[Path]:
+def generate(count: int, out: Path, seed: int = 7, per_file: int = RECORDS_PER_FILE) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     existing = sorted(out.glob("*.xml.gz"))
     if existing and (out / ".complete").exists():
@@ -69,11 +69,11 @@ def generate(count: int, out: Path, seed: int = 7) -> list[Path]:
     pool = templates()
     rng = random.Random(seed)
     files = []
-    for start in range(0, count, RECORDS_PER_FILE):
-        path = out / f"pubmedbench{start // RECORDS_PER_FILE + 1:04d}.xml.gz"
+    for start in range(0, count, per_file):
+        path = out / f"pubmedbench{start // per_file + 1:04d}.xml.gz"
         with gzip.open(path, "wt", encoding="utf-8", compresslevel=5) as stream:
             stream.write(HEADER)
-            for index in range(start, min(count, start + RECORDS_PER_FILE)):
+            for index in range(start, min(count, start + per_file)):
                 stream.write(generate_record(pool[index % len(pool)], index, rng))
                 stream.write("\n")
             stream.write("</PubmedArticleSet>\n")

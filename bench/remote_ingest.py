@@ -2,7 +2,7 @@
 
 Usage (needs the PyPI package `oxigraph`, which installs the `oxigraph` binary):
 
-    python bench/remote_ingest.py [--input bench/data/gen-2000] [--queries 200]
+    python bench/remote_ingest.py [--input FOLDER] [--queries 200]
 
 Each run starts a fresh `oxigraph serve` in bench/data/remote-*, splits the input files into N
 disjoint groups, runs one `rdfpub ingest --workers 1` per group at once, and prints records/s over
@@ -23,6 +23,9 @@ import time
 from pathlib import Path
 
 import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.generate import generate  # noqa: E402
 
 DATA = Path(__file__).resolve().parent / "data"
 BIN = Path(sys.executable).parent
@@ -92,10 +95,13 @@ def _latency(url: str, query: str, count: int, form: dict) -> list[float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--input", type=Path, default=DATA / "gen-2000")
+    parser.add_argument("--input", type=Path, help="input folder (default: 4,000 generated records in 8 files)")
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--processes", default="1,2,4")
     args = parser.parse_args()
+    if args.input is None:  # files enough for 4 processes to have 2 each
+        args.input = DATA / "gen-4000-in-8"
+        generate(4000, args.input, per_file=500)
     files = sorted(p for p in args.input.rglob("*") if p.is_file() and not p.name.startswith("."))
     print(f"{len(files)} input files from {args.input}, {os.cpu_count()} cores")
     server = url = None
