@@ -12,7 +12,6 @@ import httpx
 import pyoxigraph as ox
 import pytest
 from rdflib import Graph
-from rdflib.compare import isomorphic
 
 from conftest import BASE, DATA, backend_settings
 from rdfpub import ingest
@@ -142,14 +141,13 @@ def test_two_fronts_answer_alike(parallel, tmp_path):
                                      ("/sparql", {"query": query}, "application/sparql-results+json"),
                                      (f"/doc/pubmed/{pmid}", {}, "text/turtle"),
                                      (f"/doc/pubmed/{pmid}", {}, "text/html"),
+                                     ("/.well-known/void", {}, "text/turtle"),
                                      ("/dump.nq", {}, "*/*")]:
             answers = [httpx.get(url + path, params=params, headers={"Accept": accept}, timeout=60) for url in urls]
             assert [a.status_code for a in answers] == [200, 200], path
-            if accept == "text/turtle":  # same triples; a page's own order of statements may differ
-                graphs = [Graph().parse(data=a.content, format="turtle") for a in answers]
-                assert isomorphic(*graphs), path
-            elif accept != "text/html":
-                assert answers[0].content == answers[1].content, path
+            if accept == "text/turtle":
+                assert len(Graph().parse(data=answers[0].content, format="turtle")) > 20, path
+            assert answers[0].content == answers[1].content, path  # byte for byte, pages included
             assert answers[0].headers.get("etag") == answers[1].headers.get("etag")
 
 

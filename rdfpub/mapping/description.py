@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from dataclasses import dataclass, field
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
@@ -119,12 +121,12 @@ def dataset_graph(iris: Iris, stats: DatasetStats, title: str, license_iri: str)
     for example in stats.examples:
         add((dataset, VOID.exampleResource, URIRef(example)))
     for rdf_class, count in stats.classes:
-        partition = BNode()
+        partition = _node("class", rdf_class)
         add((dataset, VOID.classPartition, partition))
         add((partition, VOID["class"], URIRef(rdf_class)))
         add((partition, VOID.entities, _count(count)))
     for predicate, count in stats.properties:
-        partition = BNode()
+        partition = _node("property", predicate)
         add((dataset, VOID.propertyPartition, partition))
         add((partition, VOID.property, URIRef(predicate)))
         add((partition, VOID.triples, _count(count)))
@@ -135,9 +137,15 @@ def dataset_graph(iris: Iris, stats: DatasetStats, title: str, license_iri: str)
     return graph
 
 
+def _node(kind: str, key: str) -> BNode:
+    """A blank node named after what it stands for, so that every front (and every run) writes the
+    same description byte for byte: random labels would differ between processes."""
+    return BNode(f"{kind}{hashlib.sha256(key.encode()).hexdigest()[:16]}")
+
+
 def _linkset(graph: Graph, iris: Iris, dataset: URIRef, name: str, predicate: URIRef, space: str,
              target_title: str, count: int) -> None:
-    linkset, target = URIRef(iris.linkset(name)), BNode()
+    linkset, target = URIRef(iris.linkset(name)), _node("target", name)
     graph.add((dataset, VOID.subset, linkset))
     graph.add((linkset, RDF.type, VOID.Linkset))
     graph.add((linkset, VOID.subjectsTarget, dataset))
@@ -150,7 +158,7 @@ def _linkset(graph: Graph, iris: Iris, dataset: URIRef, name: str, predicate: UR
 
 
 def _distribution(graph: Graph, iris: Iris, dataset: URIRef, item: Distribution, license_iri: str) -> None:
-    node, checksum = URIRef(iris.dump(item.file_name)), BNode()
+    node, checksum = URIRef(iris.dump(item.file_name)), _node("checksum", item.file_name)
     graph.add((dataset, VOID.dataDump, node))
     graph.add((dataset, DCAT.distribution, node))
     graph.add((node, RDF.type, DCAT.Distribution))

@@ -49,7 +49,9 @@ def from_rdflib(graph: Graph) -> list[ox.Triple]:
 
 
 def serialize(triples: list[ox.Triple], extension: str, prefixes: dict[str, str]) -> bytes:
-    """The triples in one RDF format; Turtle and RDF/XML with the project's prefixes."""
+    """The triples in one RDF format; Turtle and RDF/XML with the project's prefixes. Sorted, so
+    that every front writes the same bytes for the same triples (their order comes from sets)."""
+    triples = sorted(triples, key=str)
     rdf_format = FORMATS[extension][1]
     if rdf_format in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.JSON_LD):
         return ox.serialize(triples, format=rdf_format)
