@@ -29,6 +29,7 @@ class Kind:
     template: Callable[[str], str]
     values: str
     accept: str = SELECT_RESULTS
+    most_requests: int = 0  # a cap on requests a cell for a query that reads the whole store (0: none)
 
 
 def _document(article: str) -> str:
@@ -64,7 +65,7 @@ KINDS = [
          # The issue's own aggregate: the ten most cited articles of the whole store (one query).
          lambda _: PREFIXES + "SELECT ?a (COUNT(DISTINCT ?c) AS ?n) { ?c cito:cites ?a } "
                               "GROUP BY ?a ORDER BY DESC(?n) ?a LIMIT 10",
-         "SELECT ?all { BIND(1 AS ?all) }"),
+         "SELECT ?all { BIND(1 AS ?all) }", most_requests=24),
     Kind("by MeSH term",
          lambda term: PREFIXES + f"SELECT ?a ?t {{ ?a fabio:hasSubjectTerm <{term}> ; dcterms:title ?t }}",
          # Descriptors only, not descriptor/qualifier pairs (…/D009369Q000188).

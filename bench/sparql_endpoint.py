@@ -188,8 +188,8 @@ def drained(port: int) -> bool:
 
 
 def rdflib_requests(latency: float, seconds: float, most: int) -> int:
-    """As many requests as take about `seconds` at `latency` each, in multiples of 8, 16 to `most`."""
-    return min(most, max(16, 8 * round(seconds / latency / 8)))
+    """As many requests as take about `seconds` at `latency` each, in multiples of 8, 8 to `most`."""
+    return min(most, max(8, 8 * round(seconds / latency / 8)))
 
 
 def _start_rdflib(dump: Path, port: int, log: Path) -> subprocess.Popen:
@@ -255,7 +255,8 @@ def main() -> int:
             if latency == "timeout" and not drained(rdflib):
                 rdflib = None
             rdflib_result: Result = "n/a" if rdflib is None else "timeout"
-            count = rdflib_requests(latency, args.rdflib_seconds, args.requests) if isinstance(latency, float) else "-"
+            requests = min(args.requests, kind.most_requests or args.requests)
+            count = rdflib_requests(latency, args.rdflib_seconds, requests) if isinstance(latency, float) else "-"
             done = {ours: 0, theirs: 0, rdflib: 0}
 
             def measure(port: int, requests: int, concurrency: int) -> tuple[float, float, float]:
@@ -267,10 +268,10 @@ def main() -> int:
                 return result
 
             for concurrency in (1, 8):
-                measure(ours, 40, concurrency)  # warm each before measuring
-                measure(theirs, 40, concurrency)
-                a = measure(ours, args.requests, concurrency)
-                b = measure(theirs, args.requests, concurrency)
+                measure(ours, min(40, requests), concurrency)  # warm each before measuring
+                measure(theirs, min(40, requests), concurrency)
+                a = measure(ours, requests, concurrency)
+                b = measure(theirs, requests, concurrency)
                 if rdflib is not None and isinstance(count, int):
                     try:
                         measure(rdflib, 8, concurrency)
