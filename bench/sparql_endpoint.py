@@ -132,6 +132,15 @@ def memory_mb(pid: int) -> tuple[int, float]:
     return len(pids), total / 1024
 
 
+class Refused(Exception):
+    """A server answered a benchmark request with another status than 200 (rdfpub's 503 when slow
+    queries hold its workers, say); the cell shows the status instead of figures."""
+
+    def __init__(self, status: int):
+        super().__init__(f"HTTP {status}")
+        self.status = status
+
+
 def load(port: int, paths: list[str], accept: str, requests: int, concurrency: int,
          timeout: float = 60, offset: int = 0) -> tuple[float, float, float]:
     """(p50 ms, p99 ms, requests per second) for `requests` GETs from `concurrency` keep-alive clients,
@@ -149,13 +158,21 @@ def load(port: int, paths: list[str], accept: str, requests: int, concurrency: i
                 connection.request("GET", path, headers={"Accept": accept})
                 response = connection.getresponse()
                 response.read()
-                assert response.status == 200
+                if response.status != 200:
+                    raise Refused(response.status)
                 mine.append(time.perf_counter() - started)
         finally:
             connection.close()
         return mine
 
     return run_clients(concurrency, client)
+
+
+def _refused_or(run) -> Result:
+    try:
+        return run()
+    except Refused as refusal:
+        return f"refused: {refusal}"
 
 
 def check(kind: Kind, variants: list[str], ours: int, theirs: int, rdflib: int | None,
@@ -268,10 +285,9 @@ def main() -> int:
                 return result
 
             for concurrency in (1, 8):
-                measure(ours, min(40, requests), concurrency)  # warm each before measuring
-                measure(theirs, min(40, requests), concurrency)
-                a = measure(ours, requests, concurrency)
-                b = measure(theirs, requests, concurrency)
+                for port in (ours, theirs):  # warm each before measuring
+                    _refused_or(lambda port=port: measure(port, min(40, requests), concurrency))
+                a, b = (_refused_or(lambda port=port: measure(port, requests, concurrency)) for port in (ours, theirs))
                 if rdflib is not None and isinstance(count, int):
                     try:
                         measure(rdflib, 8, concurrency)
