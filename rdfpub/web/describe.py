@@ -24,10 +24,8 @@ _OWNING = {str(p) for p in (DATACITE.hasIdentifier, PRO.isHeldBy, PRO.relatesToO
 _LABELS = " ".join(f"<{p}>" for p in (DCTERMS.title, RDFS.label, FOAF.name, FABIO.hasPubMedId, PRISM.doi,
                                       DCTERMS.bibliographicCitation, FRBR.partOf, PRISM.volume,
                                       PRISM.issueIdentifier, FABIO.hasPublicationYear))
-_LABEL_LIST = ", ".join(_LABELS.split())
 # Links from a whole to a part: an incoming link from a part is shown with its whole (a role's article).
 _PARTS = f"<{PRO.isDocumentContextFor}> <{FRBR.part}>"
-_PART_LIST = ", ".join(_PARTS.split())
 
 
 @dataclass(frozen=True)
@@ -53,7 +51,10 @@ def _rows(store: Store, query: str, names: tuple[str, ...]) -> list[tuple]:
 def _per_node(nodes: list, pattern: str) -> str:
     """One UNION branch per node, `pattern` with `$node` in it: a node named as a constant is an
     index lookup for Oxigraph, where `VALUES ?s` beside another VALUES made it scan the store
-    (30 s against a fraction of a second for a page of a much-cited article at 10,000 records)."""
+    (30 s against a fraction of a second for a page of a much-cited article at 10,000 records).
+    Within a branch the predicates come from VALUES, so each is a lookup on (node, predicate)
+    rather than a read of all the node's triples, filtered: a much-cited work states its own in
+    every citing record's graph (labels of 40 such works: 48 ms against 120)."""
     return " UNION ".join("{ " + pattern.replace("$node", str(node)) + " }" for node in nodes)
 
 
@@ -95,7 +96,7 @@ def _labels(store: Store, nodes: set, triples: dict) -> None:
         containers = []
         for start in range(0, len(pending), _VALUES_CHUNK):
             branches = _per_node(pending[start:start + _VALUES_CHUNK],
-                                 f"BIND($node AS ?s) $node ?p ?o FILTER(?p IN ({_LABEL_LIST}))")
+                                 f"BIND($node AS ?s) VALUES ?p {{ {_LABELS} }} $node ?p ?o")
             for s, p, o in _rows(store, f"SELECT DISTINCT ?s ?p ?o WHERE {{ {branches} }}", ("s", "p", "o")):
                 triples[ox.Triple(s, p, o)] = None
                 if p.value == str(FRBR.partOf) and o not in done:
@@ -122,7 +123,7 @@ def _incoming(store: Store, node: ox.NamedNode, page: int, page_size: int, tripl
     ordered = sorted(subjects, key=str)
     for start in range(0, len(ordered), _VALUES_CHUNK):
         branches = _per_node(ordered[start:start + _VALUES_CHUNK],
-                             f"BIND($node AS ?s) ?w ?l $node FILTER(?l IN ({_PART_LIST}))")
+                             f"BIND($node AS ?s) VALUES ?l {{ {_PARTS} }} ?w ?l $node")
         for whole, link, part in _rows(store, f"SELECT DISTINCT ?w ?l ?s WHERE {{ {branches} }}", ("w", "l", "s")):
             triples[ox.Triple(whole, link, part)] = None
             subjects.add(whole)
