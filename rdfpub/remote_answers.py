@@ -16,13 +16,13 @@ canonical() let the remote store notice the one and undo the other.
 from __future__ import annotations
 
 import json
-import re
 from urllib.parse import parse_qs
 
 import httpx
 import pyoxigraph as ox
 
 from rdfpub.errors import StoreError
+from rdfpub.sparql_tokens import first_keyword
 
 # What a query may answer when its form is unknown: results for SELECT/ASK, N-Triples for CONSTRUCT/DESCRIBE.
 ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9"
@@ -35,15 +35,6 @@ FORM_TYPE = "application/x-www-form-urlencoded"
 # Virtuoso sends only the first rows of a SELECT answer past its ResultSetMaxRows (10,000 in its stock
 # configuration) and says so in this header of its own: the SPARQL 1.1 Protocol has no way to.
 CUT_HEADER = "x-sparql-maxrows"
-
-# SPARQL 1.1 Query, grammar rules [1] to [7]: a query is a prologue of BASE and PREFIX declarations
-# (with white space and comments between the tokens), then the keyword of its form.
-_IRIREF = r"""<[^<>"{}|^`\\\x00-\x20]*>"""
-_WS = r"[ \t\r\n]"
-_PROLOGUE = re.compile(rf"(?:{_WS}+|#[^\r\n]*|BASE{_WS}*{_IRIREF}|PREFIX{_WS}*[^ \t\r\n:]*:{_WS}*{_IRIREF})*",
-                       re.IGNORECASE)
-_FORM = re.compile(r"(SELECT|CONSTRUCT|DESCRIBE|ASK)(?![A-Za-z0-9_])", re.IGNORECASE)
-
 
 class AnswerCut(StoreError):
     """The server sent only the first rows of an answer."""
@@ -59,8 +50,8 @@ def canonical(quads) -> list[ox.Quad]:
 
 def query_form(sparql: str) -> str | None:
     """SELECT, ASK, CONSTRUCT or DESCRIBE; None for what does not open like a query."""
-    found = _FORM.match(sparql, _PROLOGUE.match(sparql).end())
-    return found.group(1).upper() if found else None
+    keyword = first_keyword(sparql)
+    return keyword if keyword in ACCEPT_BY_FORM else None
 
 
 def _query_of(request: httpx.Request) -> str | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from rdfpub.errors import QueryRejected
-from rdfpub.web.sparql_tokens import Token, tokens
+from rdfpub.sparql_tokens import Token, tokens
 
 MAX_QUERY_CHARS = 100_000
 # Oxigraph's parser and evaluator recurse per nesting level; a few hundred levels overflow a

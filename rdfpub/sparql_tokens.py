@@ -4,6 +4,7 @@ only where the grammar has a keyword, never inside a string, an IRI, a prefixed 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import NamedTuple
 
 from rdfpub.errors import QueryRejected
@@ -48,10 +49,10 @@ class Token(NamedTuple):  # a tuple: a long query has tens of thousands
     offset: int
 
 
-def tokens(query: str) -> list[Token]:
-    """The query's tokens, spaces and comments left out; a character no SPARQL token can start
-    with is refused, so nothing this lexer cannot see reaches the engine."""
-    found, position = [], 0
+def iter_tokens(query: str) -> Iterator[Token]:
+    """The query's tokens one by one, spaces and comments left out; a character no SPARQL token can
+    start with is refused, so nothing this lexer cannot see reaches the engine."""
+    position = 0
     while position < len(query):
         match = _TOKEN.match(query, position)
         if match is None:
@@ -59,6 +60,23 @@ def tokens(query: str) -> list[Token]:
                                 f"{query[position:position + 20]!r}")
         kind = match.lastgroup
         if kind not in ("space", "comment"):
-            found.append(Token(kind, match.group(), position))
+            yield Token(kind, match.group(), position)
         position = match.end()
-    return found
+
+
+def tokens(query: str) -> list[Token]:
+    """All of the query's tokens (see iter_tokens)."""
+    return list(iter_tokens(query))
+
+
+def first_keyword(query: str) -> str | None:
+    """The first keyword after the prologue (BASE and PREFIX declarations), upper-cased: the form of
+    a query (SELECT, ASK, ...) or the first operation of an update; None when there is none or the
+    text cannot be read that far. Reads no further than that keyword."""
+    try:
+        for token in iter_tokens(query):
+            if token.kind == "name" and token.text.upper() not in ("PREFIX", "BASE"):
+                return token.text.upper()
+    except QueryRejected:
+        return None
+    return None
