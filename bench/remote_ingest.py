@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -26,6 +25,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.generate import generate  # noqa: E402
+from bench.sparql_endpoint import _free_port  # noqa: E402
 
 DATA = Path(__file__).resolve().parent / "data"
 BIN = Path(sys.executable).parent
@@ -34,12 +34,6 @@ QUERIES = {
     "join": ("SELECT ?a (COUNT(?c) AS ?n) WHERE { ?c <http://purl.org/spar/cito/cites> ?a . "
              "?a <http://purl.org/dc/terms/title> ?t } GROUP BY ?a ORDER BY DESC(?n) LIMIT 10"),
 }
-
-
-def _port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _wait(url: str, params: dict | None = None) -> None:
@@ -54,7 +48,7 @@ def _wait(url: str, params: dict | None = None) -> None:
 
 def _server(folder: Path) -> tuple[subprocess.Popen, str]:
     shutil.rmtree(folder, ignore_errors=True)
-    port = _port()
+    port = _free_port()
     process = subprocess.Popen([str(BIN / "oxigraph"), "serve", "--location", str(folder), "--bind",
                                 f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/query"
@@ -111,7 +105,7 @@ def main() -> None:
             server.wait()
         rate, server, url = ingest(files, processes)
         print(f"ingest, {processes} process(es): {rate:,.0f} records/s")
-    port = _port()
+    port = _free_port()
     front = subprocess.Popen([str(BIN / "rdfpub"), "serve", "--port", str(port)],
                              env={**os.environ, "RDFPUB_STORE": url}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
