@@ -20,7 +20,8 @@ from rdfpub.model import Deletion
 from rdfpub.pipeline import Outcome, Prepared, Preparer, input_files
 from rdfpub.settings import Settings
 from rdfpub.sources import read_records
-from rdfpub.store import GraphWrite, RecordState, Store
+from rdfpub.shared_graph import GraphWrite
+from rdfpub.store import RecordState, Store
 from rdfpub.writer_lock import WriterLock
 
 BATCH_SIZE = 64
@@ -164,7 +165,7 @@ class Publisher:
         with self._lock:
             states: dict[str, RecordState | None] = dict(self.store.record_states(wanted, self.iris.vocab))
             operations, outcomes = self._decide_all(results, states)
-            self.store.apply(operations)
+            self.store.apply(operations, self.iris.shared_graph())
         return outcomes
 
     def _decide_all(self, results: list, states: dict) -> tuple[list[GraphWrite | str], list[Outcome]]:
@@ -174,7 +175,7 @@ class Publisher:
             if isinstance(result, Prepared):
                 status = decide(result, states.get(result.graph_iri))
                 if status in ("published", "replaced"):
-                    operations.append(GraphWrite(result.graph_iri, result.ntriples))
+                    operations.append(result.write)
                     states[result.graph_iri] = RecordState(result.version, result.revised, result.digest,
                                                            result.source_file)
                 outcomes.append(Outcome(result.source, status, result.label, result.pmid,

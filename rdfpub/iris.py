@@ -72,8 +72,14 @@ class Iris:
         return f"{self.record_graphs()}{article_iri[len(self.base) + 1:]}"
 
     def record_graphs(self) -> str:
-        """What the IRI of every record graph, and of nothing else, starts with."""
+        """What the IRI of every graph of the dataset (the record graphs and the shared graph), and
+        of nothing else, starts with."""
         return f"{self.base}/graph/"
+
+    def shared_graph(self) -> str:
+        """The graph of the things many records mention, each stated once (rdfpub/shared_graph.py);
+        no record graph has this IRI, since article paths start with pubmed/, doi/ or article/."""
+        return f"{self.base}/graph/shared"
 
     def identifier(self, scheme: str, value: str) -> str:
         return f"{self.base}/identifier/{scheme}/{segment(value)}"

@@ -7,28 +7,33 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rdfpub.iris import Iris
-from rdfpub.mapping import Mapper, source_file_name
+from rdfpub.mapping import MappedRecord, Mapper, source_file_name
 from rdfpub.model import Deletion, Record, Unreadable
 from rdfpub.settings import Settings
+from rdfpub.shared_graph import GraphWrite
 from rdfpub.store import to_ntriples
 from rdfpub.validation import Problem, Validator
 
 
 @dataclass(frozen=True)
 class Prepared:
-    """A record that passed the shapes, ready to be written: its graph as N-Triples and what
-    decides whether it replaces a stored one (PMID version, revision date, content digest)."""
+    """A record that passed the shapes, ready to be written: its graph and what it adds to the
+    shared graph (rdfpub/mapping/placement.py), and what decides whether it replaces a stored
+    one (PMID version, revision date, content digest)."""
 
     label: str
     source: str
     position: int
     pmid: str | None
-    graph_iri: str
-    ntriples: str
+    write: GraphWrite
     digest: str
     version: int
     revised: str
     warnings: tuple[Problem, ...] = ()
+
+    @property
+    def graph_iri(self) -> str:
+        return self.write.graph_iri
 
     @property
     def source_file(self) -> str:
@@ -53,6 +58,14 @@ class Outcome:
         lines = [f"{self.label}: {self.reason}"]
         lines += [f"  - {problem}" for problem in self.problems]
         return "\n".join(lines)
+
+
+def graph_write(mapped: MappedRecord) -> GraphWrite:
+    """A mapped record as the store writes it: its own graph, and its share of the shared graph."""
+    placement = mapped.placement
+    return GraphWrite(mapped.graph_iri, to_ntriples(placement.own), to_ntriples(placement.shared),
+                      tuple(sorted((graph, to_ntriples(triples)) for graph, triples in placement.about_works.items())),
+                      mapped.article_iri)
 
 
 def input_files(paths: Iterable[Path]) -> Iterator[Path]:
@@ -90,8 +103,9 @@ class Preparer:
             return rejected(item, item.reason)
         try:
             mapped = self.mapper.map_record(item)
-            ntriples = to_ntriples(mapped.triples)
-            problems = self.validator.problems(mapped.triples, ntriples)
+            write = graph_write(mapped)
+            problems = self.validator.problems(mapped.triples, "\n".join(
+                (write.ntriples, write.shared, *(text for _, text in write.about_works))))
         except Exception as error:  # a bug on one record must not take its neighbours down
             return rejected(item, f"could not be mapped or checked ({type(error).__name__}: {error}); "
                                   "please report this record")
@@ -99,8 +113,7 @@ class Preparer:
         if violations:
             return rejected(item, f"{len(violations)} violation(s) of the shapes; not stored", tuple(problems))
         return Prepared(item.label, item.source.name, item.source.position, item.article.pmid,
-                        mapped.graph_iri, ntriples, mapped.digest, mapped.version,
-                        mapped.revised, tuple(problems))
+                        write, mapped.digest, mapped.version, mapped.revised, tuple(problems))
 
     def prepare_batch(self, items: list) -> list:
         return [self.prepare(item) for item in items]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import chain
 from urllib.parse import urlencode
 
 import httpx
@@ -10,8 +11,12 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from rdfpub.errors import StoreError
-from rdfpub.remote_answers import ACCEPT, CUT_HEADER, AnswerCut, FormAwareTransport, canonical
-from rdfpub.store import DUMP_FORMATS, GraphWrite, RecordState, last_operation_per_graph, to_ntriples
+from rdfpub.remote_auth import StoreAuth
+from rdfpub.remote_answers import ACCEPT, CUT_HEADER, AnswerCut, FormAwareTransport
+from rdfpub.remote_dump import record_graph_quads, shared_graph_quads
+from rdfpub.remote_lookups import RemoteLookups
+from rdfpub.shared_graph import GraphWrite, Plan, plan
+from rdfpub.store import DUMP_FORMATS, RecordState, serialize_chunk, to_ntriples
 from rdfpub.vocab import PREFIXES
 
 # A form, not a query body: only a form carries the dataset parameters (SPARQL 1.1 Protocol 2.1.2).
@@ -27,7 +32,6 @@ RESULTS_FORMATS = {
 }
 GRAPH_FORMATS = {"application/n-triples": ox.RdfFormat.N_TRIPLES, "text/plain": ox.RdfFormat.N_TRIPLES,
                  "text/turtle": ox.RdfFormat.TURTLE}
-_GRAPHS_PER_CHUNK = 200
 # Virtuoso's SPARQL parser runs out of stack ("memory exhausted") on a block of about 5,000 triples
 # in INSERT DATA, whatever the request's size: a bigger record graph goes in several GRAPH blocks.
 _TRIPLES_PER_BLOCK = 2000
@@ -57,44 +61,11 @@ def parse_answer(content_type: str, data) -> object:
                      "which is not a SPARQL results or N-Triples document")
 
 
-class _Auth(httpx.Auth):
-    """HTTP Basic, or Digest when the server asks for it (Virtuoso's authenticated endpoints do);
-    once a server has asked for Digest, every later request answers its last challenge at once."""
-
-    def __init__(self, user: str, password: str):
-        self._basic = httpx.BasicAuth(user, password)
-        self._digest = httpx.DigestAuth(user, password)
-        self._wants_digest = False
-
-    def auth_flow(self, request):
-        if self._wants_digest:
-            yield from self._digest.auth_flow(request)
-            return
-        response = yield next(self._basic.auth_flow(request))
-        if response.status_code == 401 and not _asks_digest(response):
-            # Virtuoso answers a Basic header with a bare 401: asked again without one, it challenges.
-            del request.headers["Authorization"]
-            response = yield request
-        if response.status_code != 401 or not _asks_digest(response):
-            return
-        self._wants_digest = True
-        flow = self._digest.auth_flow(request)
-        next(flow)
-        try:
-            yield flow.send(response)  # the request again, answering the challenge
-        except StopIteration:
-            return
-
-
-def _asks_digest(response: httpx.Response) -> bool:
-    return "digest" in response.headers.get("www-authenticate", "").lower()
-
-
-def _blocks(ntriples: str) -> Iterator[str]:
-    """A graph's N-Triples in blocks of at most _TRIPLES_PER_BLOCK lines."""
-    lines = ntriples.split("\n")
-    for start in range(0, len(lines), _TRIPLES_PER_BLOCK):
-        yield "\n".join(lines[start:start + _TRIPLES_PER_BLOCK])
+def _insert(load: dict[str, list[str]]) -> str:
+    """INSERT DATA of N-Triples lines by graph, each graph in blocks of at most _TRIPLES_PER_BLOCK lines."""
+    blocks = "\n".join(f"GRAPH <{graph}> {{\n" + "\n".join(lines[start:start + _TRIPLES_PER_BLOCK]) + "\n}"
+                       for graph, lines in load.items() for start in range(0, len(lines), _TRIPLES_PER_BLOCK))
+    return f"INSERT DATA {{\n{blocks}\n}}"
 
 
 def endpoints(query_url: str, update_url: str = "") -> tuple[str, str]:
@@ -119,13 +90,19 @@ class RemoteStore:
     recovered = 0  # each write is one server transaction, so nothing is ever half written
 
     def __init__(self, url: str, update_url: str = "", graph_store_url: str = "", user: str = "",
-                 password: str = "", timeout: float = 300.0, record_graphs: str = ""):
+                 password: str = "", timeout: float = 300.0, record_graphs: str = "", shared_graph: str | None = None):
         self.url, self.update_url = endpoints(url, update_url)
         self._is_record = f"STRSTARTS(STR(?g), {ox.Literal(record_graphs)})" if record_graphs else "true"
+        self.shared_graph = shared_graph
         self.graph_store_url = graph_store_url
-        self.auth = _Auth(user, password) if user else None
+        self.auth = StoreAuth(user, password) if user else None
         self.timeout = timeout
         self._client = httpx.Client(auth=self.auth, timeout=timeout, transport=FormAwareTransport())
+        lookups = RemoteLookups(self.query, self._is_record)
+        # The lookups rdfpub/shared_graph.py plans a batch with.
+        self.objects_of_graphs, self.with_shared_facts = lookups.objects_of_graphs, lookups.with_shared_facts
+        self.still_referenced, self.shared_facts = lookups.still_referenced, lookups.shared_facts
+        self.present, self.existing_graphs = lookups.present, lookups.existing_graphs
 
     def _send(self, method: str, url: str, **kwargs) -> httpx.Response:
         try:
@@ -165,35 +142,45 @@ class RemoteStore:
         self._send("POST", self.update_url, content=sparql.encode("utf-8"),
                    headers={"Content-Type": "application/sparql-update; charset=utf-8"})
 
-    def apply(self, operations: list[GraphWrite | str]) -> None:
-        """Writes and removes record graphs; a later operation on the same graph wins. By default one
-        Update request per batch, which servers that run a request as one transaction (Oxigraph,
-        Virtuoso) apply wholly or not at all; with a Graph Store Protocol URL, one PUT or DELETE per graph,
-        each atomic on its own."""
-        final = last_operation_per_graph(operations)
-        if not final:
+    def apply(self, operations: list[GraphWrite | str], shared: str | None = None) -> None:
+        """Writes and removes record graphs and keeps the shared graph `shared` true (see
+        rdfpub/shared_graph.py); a later operation on the same graph wins. By default one Update
+        request per batch, which servers that run a request as one transaction (Oxigraph,
+        Virtuoso) apply wholly or not at all. With a Graph Store Protocol URL, each record graph is
+        one PUT or DELETE, atomic on its own, between two updates of the shared graph: a process
+        killed in between leaves shared things that no record points at."""
+        if not operations:
             return
+        batch = plan(self, operations, shared)
+        removals = [f"DELETE WHERE {{ GRAPH <{shared}> {{ {thing} ?p ?o }} }}" for thing in batch.dead]
+        if batch.delete_shared:
+            removals.append(f"DELETE DATA {{ GRAPH <{shared}> {{ {' . '.join(map(str, batch.delete_shared))} }} }}")
         if self.graph_store_url:
-            for iri, write in final.items():
-                self._put_graph(iri, write)
+            self._put_graphs(batch, shared, removals)
             return
-        parts = [f"DROP SILENT GRAPH <{iri}>" for iri in final]
-        inserts = "\n".join(f"GRAPH <{iri}> {{\n{block}\n}}" for iri, write in final.items() if write
-                            for block in _blocks(write.ntriples))
-        if inserts:
-            parts.append(f"INSERT DATA {{\n{inserts}\n}}")
+        parts = [f"DROP SILENT GRAPH <{iri}>" for iri in batch.drop] + removals
+        if batch.load:
+            parts.append(_insert(batch.load))
         self.update(" ;\n".join(parts))
 
-    def _put_graph(self, iri: str, write: GraphWrite | None) -> None:
+    def _put_graphs(self, batch: Plan, shared: str | None, removals: list[str]) -> None:
+        if shared in batch.load:
+            self.update(_insert({shared: batch.load[shared]}))
+        for iri in batch.drop:
+            self._put_graph(iri, batch.load.get(iri))
+        if removals:
+            self.update(" ;\n".join(removals))
+
+    def _put_graph(self, iri: str, lines: list[str] | None) -> None:
         """SPARQL 1.1 Graph Store Protocol, sections 5.3 (PUT) and 5.4 (DELETE; 404 means already gone)."""
-        if write is None:
+        if lines is None:
             try:
                 self._send("DELETE", self.graph_store_url, params={"graph": iri})
             except StoreError as error:
                 if " answered 404" not in str(error):
                     raise
             return
-        self._send("PUT", self.graph_store_url, params={"graph": iri}, content=write.ntriples.encode("utf-8"),
+        self._send("PUT", self.graph_store_url, params={"graph": iri}, content="\n".join(lines).encode("utf-8"),
                    headers={"Content-Type": "application/n-triples"})
 
     def replace_graph(self, graph_iri: str, graph: Graph) -> bool:
@@ -204,7 +191,7 @@ class RemoteStore:
     def remove_graph(self, graph_iri: str) -> bool:
         existed = bool(self.query(f"ASK {{ GRAPH <{graph_iri}> {{ ?s ?p ?o }} }}"))
         if existed:
-            self.apply([graph_iri])
+            self.apply([graph_iri], self.shared_graph)
         return existed
 
     def record_states(self, graph_iris: list[str], vocab: str) -> dict[str, RecordState]:
@@ -227,17 +214,20 @@ class RemoteStore:
                                                  source.value if source else "")
         return states
 
+    def _records_only(self) -> str:
+        return self._is_record + (f" && ?g != <{self.shared_graph}>" if self.shared_graph else "")
+
     def is_empty(self) -> bool:
-        return not bool(self.query(f"ASK {{ GRAPH ?g {{ ?s ?p ?o }} FILTER({self._is_record}) }}"))
+        return not bool(self.query(f"ASK {{ GRAPH ?g {{ ?s ?p ?o }} FILTER({self._records_only()}) }}"))
 
     def graph_count(self) -> int:
-        # Each graph is tested once, after DISTINCT, not once per triple.
+        """How many records the server holds: its record graphs, each tested once, after DISTINCT."""
         return self._number(f"SELECT (COUNT(*) AS ?n) WHERE {{ {{ SELECT DISTINCT ?g WHERE {{ "
-                            f"GRAPH ?g {{ ?s ?p ?o }} }} }} FILTER({self._is_record}) }}")
+                            f"GRAPH ?g {{ ?s ?p ?o }} }} }} FILTER({self._records_only()}) }}")
 
     def triple_count(self) -> int:
-        return self._number(f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?p ?o WHERE {{ "
-                            f"GRAPH ?g {{ ?s ?p ?o }} FILTER({self._is_record}) }} }}")
+        """Triples of the dataset's graphs: each triple is in one graph only (rdfpub/shared_graph.py)."""
+        return self._number(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER({self._is_record}) }}")
 
     def _graphs(self) -> list[ox.NamedNode]:
         """The record graphs in IRI order; when the server cuts its answer, asked again for those after
@@ -255,33 +245,19 @@ class RemoteStore:
                 raise AnswerCut("the store cut its list of graphs before the first one")
 
     def dump(self, format_name: str, prefixes: dict[str, str] | None = None) -> Iterator[bytes]:
-        """The whole dataset, a few record graphs per query, in a fixed order so that every front
-        over one store writes byte-equal dumps (and so gives them equal ETags)."""
+        """The whole dataset: the record graphs in IRI order, then the shared graph by subject, each
+        in pages (rdfpub/remote_dump.py), so that every front over one store writes byte-equal dumps."""
         rdf_format, keep_graphs = DUMP_FORMATS[format_name]
         prefixes = (prefixes or PREFIXES) if rdf_format == ox.RdfFormat.TURTLE else None
         if prefixes:
             yield "".join(f"@prefix {name}: <{iri}> .\n" for name, iri in prefixes.items()).encode()
-        graphs, start = self._graphs(), 0
-        while start < len(graphs):
-            batch = graphs[start:start + _GRAPHS_PER_CHUNK]
-            rows, cut = self._query(f"SELECT ?g ?s ?p ?o WHERE {{ VALUES ?g {{ {' '.join(map(str, batch))} }} "
-                                    "GRAPH ?g { ?s ?p ?o } } ORDER BY ?g")
-            quads = [ox.Quad(row["s"], row["p"], row["o"], row["g"]) for row in rows]
-            if cut:  # the first rows only, graph after graph: keep the graphs it holds whole, ask for the rest
-                last = quads[-1].graph_name if quads else batch[0]
-                quads = [quad for quad in quads if quad.graph_name != last]
-                if not quads:
-                    raise AnswerCut(f"the store sends at most {cut} rows, fewer than the graph {last} holds: "
-                                    "raise its limit (Virtuoso: ResultSetMaxRows in virtuoso.ini)")
-                batch = batch[:batch.index(last)]
-            start += len(batch)
-            quads = canonical(quads)
-            items = quads if keep_graphs else [quad.triple for quad in quads]
-            chunk = ox.serialize(items, format=rdf_format, prefixes=prefixes)
-            begin = 0
-            while chunk.startswith(b"@prefix ", begin):  # said once at the top already
-                begin = chunk.index(b"\n", begin) + 1
-            yield chunk[begin:]
+        records = [graph for graph in self._graphs() if graph.value != self.shared_graph]
+        pages = record_graph_quads(self._query, records)
+        if self.shared_graph:
+            pages = chain(pages, shared_graph_quads(self._query, self.shared_graph))
+        for quads in pages:
+            if quads:
+                yield serialize_chunk(quads if keep_graphs else [quad.triple for quad in quads], rdf_format, prefixes)
 
     def checkpoint(self, directory) -> None:
         raise StoreError("a remote store has no local checkpoint: queries go to its server")

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
+from itertools import islice
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from rdfpub.errors import StoreError
+from rdfpub.shared_graph import GraphWrite, Plan, collect_dead, plan
 from rdfpub.vocab import PREFIXES
 
 # Formats of the whole-dataset dump: name -> (pyoxigraph format, keeps the record graphs).
@@ -20,7 +22,7 @@ DUMP_FORMATS = {
     "nt": (ox.RdfFormat.N_TRIPLES, False),
     "nq": (ox.RdfFormat.N_QUADS, True),
 }
-_GRAPHS_PER_CHUNK = 200
+_QUADS_PER_CHUNK = 50_000
 _MODIFIED = ox.NamedNode("http://purl.org/dc/terms/modified")
 _SOURCE = ox.NamedNode("http://purl.org/dc/terms/source")
 
@@ -40,6 +42,15 @@ def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     raise TypeError(f"not an RDF term: {term!r}")
 
 
+def serialize_chunk(items: list, rdf_format: ox.RdfFormat, prefixes: dict[str, str] | None) -> bytes:
+    """Quads or triples serialised, without the @prefix lines the dump has said once already."""
+    chunk = ox.serialize(items, format=rdf_format, prefixes=prefixes)
+    start = 0
+    while chunk.startswith(b"@prefix ", start):
+        start = chunk.index(b"\n", start) + 1
+    return chunk[start:]
+
+
 def to_ntriples(graph: Graph) -> str:
     """A graph's triples as N-Triples lines (pyoxigraph's own escaping, which its parser reads back)."""
     return "\n".join(f"{to_oxigraph(s)} {to_oxigraph(p)} {to_oxigraph(o)} ." for s, p, o in graph)
@@ -55,28 +66,13 @@ class RecordState:
     source_file: str = ""  # the file name the record came from (its graph's dcterms:source)
 
 
-@dataclass(frozen=True)
-class GraphWrite:
-    graph_iri: str
-    ntriples: str
-
-
-def last_operation_per_graph(operations: list[GraphWrite | str]) -> dict[str, GraphWrite | None]:
-    """Each graph's last operation, in first-seen order: its new content, or None for a removal."""
-    final: dict[str, GraphWrite | None] = {}
-    for operation in operations:
-        if isinstance(operation, GraphWrite):
-            final[operation.graph_iri] = operation
-        else:
-            final[operation] = None
-    return final
-
-
 class Store:
-    """An Oxigraph store in the directory `path` (created when missing)."""
+    """An Oxigraph store in the directory `path` (created when missing). Its named graphs are the
+    record graphs and the graph `shared_graph` of things many records mention."""
 
-    def __init__(self, path: Path | str):
+    def __init__(self, path: Path | str, shared_graph: str | None = None):
         self.path = Path(path)
+        self.shared_graph = shared_graph
         try:
             self._store = ox.Store(str(self.path))
         except OSError as error:
@@ -90,14 +86,23 @@ class Store:
         self.recovered = self._recover()
 
     def _recover(self) -> int:
-        """Removes the graphs a killed run was bulk-loading (listed in the journal it left), so no
-        record is ever half in the store; the run that loads them again restores them. The count."""
+        """Undoes the load a killed run left half done (the journal names its record graphs, and
+        the shared things it wrote about): its record graphs are dropped, so no record is ever half
+        in the store, and shared things nothing points at any more go with them. The run that loads
+        them again restores them. The number of record graphs removed."""
         if not self.journal.exists():
             return 0
-        graphs = [line for line in self.journal.read_text(encoding="utf-8").splitlines() if line]
+        lines = [line for line in self.journal.read_text(encoding="utf-8").splitlines() if line]
+        # Journals of earlier versions list the record graphs alone, one IRI a line.
+        graphs = [line[2:] if line.startswith("g ") else line for line in lines if not line.startswith(("s ", "t "))]
+        shared = next((line[2:] for line in lines if line.startswith("s ")), None)
         if graphs:
             self._store.update(" ;\n".join(f"DROP SILENT GRAPH <{iri}>" for iri in graphs))
-            self._store.flush()
+        if shared is not None:
+            things = {ox.NamedNode(line[2:]) for line in lines if line.startswith("t ")}
+            dead = collect_dead(self, things, set(graphs), shared)
+            self._execute(Plan(dead=dead), shared)
+        self._store.flush()
         self.journal.unlink()
         return len(graphs)
 
@@ -108,29 +113,78 @@ class Store:
         self.apply([GraphWrite(graph_iri, to_ntriples(graph))])
         return existed
 
-    def apply(self, operations: list[GraphWrite | str]) -> None:
-        """Writes (GraphWrite) and removes (a graph IRI) record graphs; a later operation on the same
-        graph wins. The touched graphs are dropped in one transaction; the new ones are then
-        bulk-loaded (about three times faster than a transactional load, but not atomic), with their
-        names in a journal beside the store until the load is on disk: if the process dies in
-        between, the next opening of the store drops them, so each record is wholly in or wholly out."""
-        final = last_operation_per_graph(operations)
-        if not final:
+    def apply(self, operations: list[GraphWrite | str], shared: str | None = None) -> None:
+        """Writes (GraphWrite) and removes (a graph IRI) record graphs, and keeps the shared graph
+        `shared` true (rdfpub/shared_graph.py); a later operation on the same graph wins.
+
+        One transaction drops the touched record graphs and the shared triples that go with them;
+        the new triples are then bulk-loaded (about four times faster than a transactional load,
+        but not atomic), with the names of what they touch in a journal beside the store until
+        the load is on disk: if the process dies in between, the next opening of the store undoes
+        the load, so each record is wholly in or wholly out."""
+        if operations:
+            self._execute(plan(self, operations, shared), shared)
+
+    def _execute(self, batch: Plan, shared: str | None) -> None:
+        removals = [f"DROP SILENT GRAPH <{iri}>" for iri in batch.drop]
+        removals += [f"DELETE WHERE {{ GRAPH <{shared}> {{ {thing} ?p ?o }} }}" for thing in batch.dead]
+        if batch.delete_shared:
+            removals.append(f"DELETE DATA {{ GRAPH <{shared}> {{ "
+                            + " . ".join(map(str, batch.delete_shared)) + " } }")
+        if removals:
+            self._store.update(" ;\n".join(removals))
+        if not batch.load:
             return
-        self._store.update(" ;\n".join(f"DROP SILENT GRAPH <{iri}>" for iri in final))
-        writes = {iri: write for iri, write in final.items() if write is not None}
-        if not writes:
-            return
-        quads = "\n".join(line[:-1] + f"<{iri}> ." for iri, write in writes.items()
-                          for line in write.ntriples.split("\n") if line)
-        with self.journal.open("w", encoding="utf-8") as journal:
-            journal.write("\n".join(writes) + "\n")
-            journal.flush()
-            os.fsync(journal.fileno())
+        journal = [f"g {iri}" for iri in batch.load if iri != shared]
+        if shared is not None:
+            journal += [f"s {shared}"] + [f"t {iri}" for iri in batch.shared_subjects]
+        with self.journal.open("w", encoding="utf-8") as file:
+            file.write("\n".join(journal) + "\n")
+            file.flush()
+            os.fsync(file.fileno())
         # A bulk load hands finished files to RocksDB: once it returns they are on disk, so the
         # journal can go without a flush (flushing every batch left many small files to compact).
-        self._store.bulk_load(quads.encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+        self._store.bulk_load(batch.nquads().encode("utf-8"), format=ox.RdfFormat.N_QUADS)
         self.journal.unlink()
+
+    # The lookups rdfpub/shared_graph.py plans a batch with, each a direct index lookup.
+
+    def objects_of_graphs(self, graphs: list[str]) -> set[ox.NamedNode]:
+        return {quad.object for graph in graphs
+                for quad in self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph))
+                if isinstance(quad.object, ox.NamedNode)}
+
+    def with_shared_facts(self, things: set[ox.NamedNode], shared: str) -> set[ox.NamedNode]:
+        graph = ox.NamedNode(shared)
+        return {thing for thing in things
+                if next(self._store.quads_for_pattern(thing, None, None, graph), None) is not None}
+
+    def still_referenced(self, things: set[ox.NamedNode], excluded: set[str], shared: str,
+                         dead: set[ox.NamedNode]) -> set[ox.NamedNode]:
+        # The store's own default graph holds nothing of the dataset (rdfpub writes named graphs only).
+        found = set()
+        for thing in things:
+            for quad in self._store.quads_for_pattern(None, None, thing, None):
+                graph = quad.graph_name
+                if isinstance(graph, ox.DefaultGraph) or graph.value in excluded:
+                    continue
+                if graph.value == shared and quad.subject in dead:
+                    continue
+                found.add(thing)
+                break
+        return found
+
+    def shared_facts(self, subjects: set[ox.NamedNode], shared: str) -> list[ox.Triple]:
+        graph = ox.NamedNode(shared)
+        return [quad.triple for subject in subjects for quad in self._store.quads_for_pattern(subject, None, None, graph)]
+
+    def present(self, triples: list[ox.Triple], graph: str) -> list[ox.Triple]:
+        name = ox.NamedNode(graph)
+        return [t for t in triples
+                if next(self._store.quads_for_pattern(t.subject, t.predicate, t.object, name), None) is not None]
+
+    def existing_graphs(self, graphs: set[str]) -> set[str]:
+        return {graph for graph in graphs if self._store.contains_named_graph(ox.NamedNode(graph))}
 
     def record_states(self, graph_iris: list[str], vocab: str) -> dict[str, RecordState]:
         """The version, revision date, digest and source file each of these graphs holds now (absent: not stored).
@@ -157,24 +211,26 @@ class Store:
         return None
 
     def remove_graph(self, graph_iri: str) -> bool:
-        """Removes one record's graph; True when it was there."""
-        name = ox.NamedNode(graph_iri)
-        if not self._store.contains_named_graph(name):
+        """Removes one record's graph, and the shared things only it pointed at; True when it was there."""
+        if not self._store.contains_named_graph(ox.NamedNode(graph_iri)):
             return False
-        self._store.remove_graph(name)
+        self.apply([graph_iri], self.shared_graph)
         return True
 
+    def _record_graphs(self) -> Iterator[ox.NamedNode]:
+        return (graph for graph in self._store.named_graphs() if graph.value != self.shared_graph)
+
     def is_empty(self) -> bool:
-        return next(iter(self._store.named_graphs()), None) is None
+        return next(self._record_graphs(), None) is None
 
     def graph_count(self) -> int:
-        return sum(1 for _ in self._store.named_graphs())
+        """How many records the store holds (its named graphs but the shared one)."""
+        return sum(1 for _ in self._record_graphs())
 
     def triple_count(self) -> int:
-        """Distinct triples of the union of all record graphs (what a query without GRAPH sees)."""
-        solutions = self._store.query(
-            "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }")
-        return int(next(iter(solutions))["n"].value)
+        """Triples of the dataset, which is what a query without GRAPH sees: every triple is in one
+        graph only (rdfpub/shared_graph.py), and rdfpub writes nothing in the store's default graph."""
+        return len(self._store)
 
     def query(self, sparql: str, default_graphs: list[str] | None = None,
               named_graphs: list[str] | None = None):
@@ -190,33 +246,16 @@ class Store:
         return self._store.query(sparql, **options)
 
     def dump(self, format_name: str, prefixes: dict[str, str] | None = None) -> Iterator[bytes]:
-        """The whole dataset, serialised a few record graphs at a time so memory stays flat.
-
-        Turtle and N-Triples hold the union of the record graphs: a triple that several records
-        state is written once per record, which a parser reads as one triple.
-        """
+        """The whole dataset, graph after graph, serialised a bounded number of quads at a time so
+        memory stays flat however big a graph (the shared one grows with the store)."""
         rdf_format, keep_graphs = DUMP_FORMATS[format_name]
         prefixes = (prefixes or PREFIXES) if rdf_format == ox.RdfFormat.TURTLE else None
         if prefixes:
             yield "".join(f"@prefix {name}: <{iri}> .\n" for name, iri in prefixes.items()).encode()
-        batch: list[ox.NamedNode] = []
-        for graph in self._store.named_graphs():
-            batch.append(graph)
-            if len(batch) == _GRAPHS_PER_CHUNK:
-                yield self._serialize(batch, rdf_format, keep_graphs, prefixes)
-                batch = []
-        if batch:
-            yield self._serialize(batch, rdf_format, keep_graphs, prefixes)
-
-    def _serialize(self, graphs: list, rdf_format, keep_graphs: bool, prefixes) -> bytes:
-        quads: Iterable = (q for g in graphs for q in self._store.quads_for_pattern(None, None, None, g))
-        items = quads if keep_graphs else (q.triple for q in quads)
-        chunk = ox.serialize(items, format=rdf_format, prefixes=prefixes)
-        # Each chunk opens with its own @prefix lines; the dump has said them once already.
-        start = 0
-        while chunk.startswith(b"@prefix ", start):
-            start = chunk.index(b"\n", start) + 1
-        return chunk[start:]
+        quads = (quad for graph in self._store.named_graphs()
+                 for quad in self._store.quads_for_pattern(None, None, None, graph))
+        while chunk := list(islice(quads, _QUADS_PER_CHUNK)):
+            yield serialize_chunk(chunk if keep_graphs else [quad.triple for quad in chunk], rdf_format, prefixes)
 
     def checkpoint(self, directory: Path | str) -> None:
         """A consistent copy of the store in `directory` (hard links, so quick), which other

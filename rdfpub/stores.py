@@ -9,8 +9,9 @@ from rdfpub.store import Store
 
 
 def open_store(settings: Settings) -> Store | RemoteStore:
+    iris = Iris(settings.base_iri)
     if is_remote(settings.store):
         return RemoteStore(settings.store, settings.store_update, settings.store_graphs,
                            settings.store_user, settings.store_password,
-                           record_graphs=Iris(settings.base_iri).record_graphs())
-    return Store(settings.store)
+                           record_graphs=iris.record_graphs(), shared_graph=iris.shared_graph())
+    return Store(settings.store, shared_graph=iris.shared_graph())

@@ -45,6 +45,7 @@ class FABIO(DefinedNamespace):
     hasTranslatedTitle: URIRef
     hasSubjectTerm: URIRef
     hasPrimarySubjectTerm: URIRef
+    hasSequenceIdentifier: URIRef
 
 
 class CITO(DefinedNamespace):

@@ -62,6 +62,11 @@ def _specific():
     graph.remove((stub, URIRef("http://purl.org/dc/terms/bibliographicCitation"), None))
     yield "listed article without title or citation", graph
     graph = _seed_graph()
+    for name in ("http://purl.org/dc/terms/title", "http://purl.org/dc/terms/bibliographicCitation",
+                 "http://purl.org/spar/fabio/hasPubMedId", "http://prismstandard.org/namespaces/basic/2.0/doi"):
+        graph.remove((stub, URIRef(name), None))
+    yield "listed article without anything to name it by", graph
+    graph = _seed_graph()
     graph.add((URIRef(f"{BASE}/pubmed/30445512"), RDF.type, Literal("not a class")))
     yield "literal type", graph
 

@@ -52,7 +52,8 @@ def _role(n: int) -> URIRef:
 # shape -> (how to break the real record, words of the message that must come back)
 BREAKS = {
     "ArticleShape": (lambda g: g.add((ARTICLE, FABIO.hasPubMedId, Literal("31418849x"))), "A PMID is 1 to 10 digits"),
-    "ArticleNameShape": (lambda g: g.remove((URIRef(f"{BASE}/pubmed/10728518"), DCTERMS.bibliographicCitation, None)),
+    # A work the record cites is named by its PMID alone: without it, nothing names it.
+    "ArticleNameShape": (lambda g: g.remove((URIRef(f"{BASE}/pubmed/10728518"), FABIO.hasPubMedId, None)),
                          "needs a title"),
     "ArticleIriShape": (lambda g: _retype_blank(g), "never a blank node"),
     "RecordArticleShape": (lambda g: g.remove((ARTICLE, DCTERMS.title, None)), "has no title"),
@@ -66,7 +67,7 @@ BREAKS = {
                                        Literal("cncr.32421"))), "not a DOI"),
     "OrcidValueShape": (lambda g: g.set((URIRef(f"{BASE}/identifier/orcid/0000-0003-4338-6663"),
                                          LITERAL.hasLiteralValue, Literal("0000-0003-4338"))), "not an ORCID"),
-    "IssnValueShape": (lambda g: g.set((URIRef(f"{BASE}/identifier/eissn/1097-0142"), LITERAL.hasLiteralValue,
+    "IssnValueShape": (lambda g: g.set((URIRef(f"{BASE}/identifier/issn/1097-0142"), LITERAL.hasLiteralValue,
                                         Literal("10970142"))), "not an ISSN"),
     "JournalShape": (lambda g: g.add((URIRef(f"{BASE}/journal/nlm/0374236"), FABIO.hasIssnL, Literal("1097-0142"))),
                      "at most one linking ISSN"),
@@ -121,7 +122,7 @@ def test_every_violation_shape_has_a_break(validator):
     (lambda g: [g.remove((URIRef(f"{BASE}/identifier/orcid/0000-0003-4338-6663"), LITERAL.hasLiteralValue, None)),
                 g.add((URIRef(f"{BASE}/identifier/orcid/0000-0003-4338-6663"), LITERAL.hasLiteralValue,
                        Literal("0000-0003-4338-6664")))], "fails its check digit"),
-    (lambda g: g.set((URIRef(f"{BASE}/identifier/lissn/0008-543X"), LITERAL.hasLiteralValue, Literal("0008-5431"))),
+    (lambda g: g.set((URIRef(f"{BASE}/identifier/issn/0008-543X"), LITERAL.hasLiteralValue, Literal("0008-5431"))),
      "ISSN 0008-5431 fails its check digit"),
     (lambda g: g.set((ARTICLE, PRISM.doi, Literal("10.1002/cncr.99999"))), "must agree"),
     (lambda g: g.add((ARTICLE, FABIO.hasPrimarySubjectTerm, URIRef("http://id.nlm.nih.gov/mesh/D000001"))),

@@ -4,7 +4,7 @@ import shutil
 
 from rdfpub import ingest
 from rdfpub.pipeline import input_files
-from rdfpub.store import Store
+from rdfpub.stores import open_store
 
 from conftest import SEED
 
@@ -21,7 +21,7 @@ def test_rejected_record_is_not_stored_and_neighbours_are(tmp_path, fresh_settin
     _corrupt_copy(inputs, "a-bad.txt")
     shutil.copy(SEED, inputs / "b-good.txt")
     (inputs / "c-not-pubmed.txt").write_text("hello, world\n", encoding="utf-8")
-    store = Store(fresh_settings.store)
+    store = open_store(fresh_settings)
     summary = ingest.run([inputs], fresh_settings, store)
     assert (summary.read, summary.published, len(summary.rejected)) == (2, 1, 2)
     bad, not_pubmed = summary.rejected
@@ -33,7 +33,7 @@ def test_rejected_record_is_not_stored_and_neighbours_are(tmp_path, fresh_settin
 
 
 def test_ingesting_twice_replaces(tmp_path, fresh_settings):
-    store = Store(fresh_settings.store)
+    store = open_store(fresh_settings)
     first = ingest.run([SEED], fresh_settings, store)
     triples = store.triple_count()
     second = ingest.run([SEED], fresh_settings, store)

@@ -10,6 +10,7 @@ from rdfpub.model import Record
 from rdfpub.settings import Settings
 from rdfpub.sources import read_records
 from rdfpub.store import Store
+from rdfpub.stores import open_store
 
 from conftest import BASE, DATA, SEEDS
 
@@ -32,7 +33,7 @@ INPUTS = sorted(p for p in DATA.iterdir() if p.is_file() and p.suffix != ".md") 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory) -> Store:
     settings = Settings.load(environ={}, store=tmp_path_factory.mktemp("queries") / "store", base_iri=BASE)
-    store = Store(settings.store)
+    store = open_store(settings)
     summary = ingest.run(INPUTS, settings, store, workers=1)
     assert summary.published > 50
     return store

@@ -7,7 +7,7 @@ import signal
 import pytest
 
 from rdfpub import ingest
-from rdfpub.store import Store
+from rdfpub.stores import open_store
 from rdfpub.web import result_writers
 from rdfpub.web.query_workers import QueryFailed, QueryPool
 
@@ -28,7 +28,7 @@ def _job(query: str, results=JSON) -> dict:
 def store(tmp_path_factory):
     from rdfpub.settings import Settings
     settings = Settings.load(environ={}, store=tmp_path_factory.mktemp("pool") / "store")
-    store = Store(settings.store)
+    store = open_store(settings)
     ingest.run([SEEDS], settings, store)
     return store
 

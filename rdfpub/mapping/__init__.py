@@ -17,18 +17,21 @@ from rdfpub.mapping.article import map_article, map_history
 from rdfpub.mapping.builder import GraphBuilder, as_graph
 from rdfpub.mapping.links import map_links
 from rdfpub.mapping.people import map_people
+from rdfpub.mapping.placement import Placement, place
 from rdfpub.mapping.subjects import map_subjects
 from rdfpub.model import Record
 
 
 @dataclass(frozen=True)
 class MappedRecord:
-    """A record's RDF: the named graph it is stored in, its article's IRI, the triples, and a digest
-    of them that leaves out the generation time (equal digests: nothing to re-publish)."""
+    """A record's RDF: the named graph it is stored in, its article's IRI, all its triples (what
+    the shapes check) and where each is stored, and a digest of them that leaves out the
+    generation time (equal digests: nothing to re-publish)."""
 
     graph_iri: str
     article_iri: str
     triples: frozenset
+    placement: Placement
     digest: str
     version: int
     revised: str  # the source record's revision date (ISO), '' when unknown
@@ -74,8 +77,8 @@ class Mapper:
         # UTC written with "Z", the canonical form Oxigraph stores, so the stored graph is the validated one.
         stamp = when.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
         builder.add(graph_iri, PROV.generatedAtTime, Literal(stamp, datatype=XSD.dateTime, normalize=False))
-        return MappedRecord(str(graph_iri), str(node), frozenset(builder.triples), digest,
-                            article.pmid_version or 1, record.revised.isoformat() if record.revised else "",
+        return MappedRecord(str(graph_iri), str(node), frozenset(builder.triples),
+                            place(builder, node, graph_iri), digest, article.pmid_version or 1, record.revised.isoformat() if record.revised else "",
                             self.iris.vocab)
 
     def _provenance(self, builder: GraphBuilder, graph_iri: URIRef, node: URIRef, record: Record) -> None:

@@ -39,7 +39,6 @@ def map_article(builder: GraphBuilder, item: Article, full: bool = True) -> URIR
         return node
     builder.described.add(node)
     # A work known only from a citation (kind "") is an Expression of a kind the source does not say.
-    builder.types(node, FABIO.Expression)
     if item.kind in _KIND_CLASSES:
         builder.types(node, _KIND_CLASSES[item.kind])
     for publication_type in item.publication_types:
@@ -89,6 +88,23 @@ def _identifier(builder: GraphBuilder, node: URIRef, scheme: URIRef, value: str)
     builder.add(identifier, LITERAL.hasLiteralValue, value)
 
 
+def work_identity(builder: GraphBuilder, node: URIRef, pmid: str | None, doi: str | None) -> None:
+    """What the IRI of a work says by itself, whoever mentions it: its class and the identifier
+    its IRI is minted from, reified, with the links out that identifier gives. Every record that
+    names the work writes exactly these triples, so they are stated once, in the shared graph."""
+    builder.types(node, FABIO.Expression)
+    if pmid:
+        builder.add(node, FABIO.hasPubMedId, pmid)
+        _identifier(builder, node, DATACITE.pmid, pmid)
+        builder.add(node, RDFS.seeAlso, URIRef(PUBMED_PAGE.format(pmid)))
+        builder.add(node, OWL.sameAs, URIRef(identifiers_org("pubmed", pmid)))
+        builder.add(node, OWL.sameAs, URIRef(BIO2RDF_PUBMED.format(pmid)))
+    elif doi:
+        builder.add(node, PRISM.doi, doi)
+        _identifier(builder, node, DATACITE.doi, doi)
+        builder.add(node, OWL.sameAs, URIRef(doi_iri(doi)))
+
+
 def _identifiers(builder: GraphBuilder, node: URIRef, item: Article) -> None:
     """PMID, PMCID and DOI both reified and as shortcuts, other ids reified, and the links out.
 
@@ -98,32 +114,28 @@ def _identifiers(builder: GraphBuilder, node: URIRef, item: Article) -> None:
     """
     doi_text = item.doi or next((e.value for e in item.elocations if e.scheme.lower() == "doi"), None)
     pmid = normalize_pmid(item.pmid) if item.pmid else None
-    if item.pmid is not None and item.pmid.strip():
-        written = pmid or item.pmid.strip()
-        builder.add(node, FABIO.hasPubMedId, written)
-        _identifier(builder, node, DATACITE.pmid, written)
     pmcid = _secondary(builder, node, "PMCID", item.pmcid, normalize_pmcid)
     doi = _secondary(builder, node, "DOI", doi_text, normalize_doi)
+    keyed_by_doi = node == URIRef(builder.iris.article_by_doi(doi)) if doi else False
+    with builder.recording_identity():
+        work_identity(builder, node, pmid, doi if keyed_by_doi else None)
+    if item.pmid is not None and item.pmid.strip() and not pmid:
+        builder.add(node, FABIO.hasPubMedId, item.pmid.strip())
+        _identifier(builder, node, DATACITE.pmid, item.pmid.strip())
     if pmcid:
         builder.add(node, FABIO.hasPubMedCentralId, pmcid)
         _identifier(builder, node, DATACITE.pmcid, pmcid)
-    if doi:
+        builder.add(node, RDFS.seeAlso, URIRef(PMC_PAGE.format(pmcid)))
+    if doi and not keyed_by_doi:
         builder.add(node, PRISM.doi, doi)
         _identifier(builder, node, DATACITE.doi, doi)
+        builder.add(node, OWL.sameAs, URIRef(doi_iri(doi)))
     for other in _other_ids(item):
         scheme = _OTHER_ID_SCHEMES.get(other.scheme.lower())
         if scheme is not None:
             _identifier(builder, node, scheme, other.value.strip())
             if scheme == DATACITE.pii:
                 builder.add(node, FABIO.hasPII, other.value.strip())
-    if pmid:
-        builder.add(node, RDFS.seeAlso, URIRef(PUBMED_PAGE.format(pmid)))
-        builder.add(node, OWL.sameAs, URIRef(identifiers_org("pubmed", pmid)))
-        builder.add(node, OWL.sameAs, URIRef(BIO2RDF_PUBMED.format(pmid)))
-    if pmcid:
-        builder.add(node, RDFS.seeAlso, URIRef(PMC_PAGE.format(pmcid)))
-    if doi:
-        builder.add(node, OWL.sameAs, URIRef(doi_iri(doi)))
 
 
 def _secondary(builder: GraphBuilder, node: URIRef, label: str, raw: str | None, normalize) -> str | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 from rdflib.term import Node
@@ -35,6 +37,10 @@ class GraphBuilder:
         # references citing one PMID must not give it two DOIs.
         self.described: set[URIRef] = set()
         self.primary: URIRef | None = None  # the record's own article, once mapped
+        # The triples every mention of a work states alike (article.work_identity): for the
+        # record's own article too, they go to the shared graph, not the record's.
+        self.identity: set[tuple[Node, URIRef, Node]] = set()
+        self._recording = False
 
     def add(self, subject: Node, predicate: URIRef, value: Node | str | int | bool | None) -> None:
         """Adds a triple; a Python value becomes a literal, and None or '' adds nothing."""
@@ -42,11 +48,25 @@ class GraphBuilder:
             return
         if not isinstance(value, Node):
             value = Literal(value)
-        self.triples.add((subject, predicate, value))
+        self._put((subject, predicate, value))
 
     def types(self, subject: Node, *classes: URIRef) -> None:
         for rdf_class in classes:
-            self.triples.add((subject, _TYPE, rdf_class))
+            self._put((subject, _TYPE, rdf_class))
+
+    def _put(self, triple: tuple[Node, URIRef, Node]) -> None:
+        self.triples.add(triple)
+        if self._recording:
+            self.identity.add(triple)
+
+    @contextmanager
+    def recording_identity(self):
+        """Within the block, what is added is also noted as identity triples."""
+        self._recording = True
+        try:
+            yield
+        finally:
+            self._recording = False
 
     def to_graph(self) -> Graph:
         """The triples as an rdflib Graph with the project's prefixes bound."""

@@ -48,8 +48,10 @@ def _reference(builder: GraphBuilder, node: URIRef, reference: Reference) -> Non
     pmid = normalize_pmid(reference.pmid) if reference.pmid else None
     doi = normalize_doi(reference.doi) if reference.doi else None
     pmcid = normalize_pmcid(reference.pmcid) if reference.pmcid else None
-    cited = map_article(builder, Article(pmid=pmid, doi=doi, pmcid=pmcid, citation_text=reference.text,
-                                         kind=""), full=False) if (pmid or doi) else None
+    # The cited work is named by its identifiers only: the reference's text is the citing record's
+    # own (c4o:hasContent above), and a much-cited work would otherwise gather one text per citation.
+    cited = map_article(builder, Article(pmid=pmid, doi=doi, pmcid=pmcid, kind=""), full=False) \
+        if (pmid or doi) else None
     if cited is not None and cited != node:
         builder.add(entry, BIRO.references, cited)
         builder.add(node, CITO.cites, cited)
@@ -63,8 +65,7 @@ def _correction(builder: GraphBuilder, node: URIRef, kind: str, text: str | None
     predicate = CORRECTION_PROPERTIES.get(kind)
     pmid = normalize_pmid(pmid) if pmid else None
     if pmid and URIRef(builder.iris.pubmed_article(pmid)) != node:
-        other = map_article(builder, Article(pmid=pmid, citation_text=text or f"PMID {pmid}", kind=""),
-                            full=False)
+        other = map_article(builder, Article(pmid=pmid, citation_text=text, kind=""), full=False)
         builder.add(node, predicate or DCTERMS.relation, other)
         if predicate is not None:
             return

@@ -23,12 +23,15 @@ def map_venue(builder: GraphBuilder, node: URIRef, item: Article) -> None:
             volume = URIRef(builder.iris.volume(journal_iri, item.volume))
             builder.types(volume, FABIO.JournalVolume)
             builder.add(volume, PRISM.volume, item.volume)
+            # OpenCitations (OC Meta) numbers volumes and issues with fabio:hasSequenceIdentifier.
+            builder.add(volume, FABIO.hasSequenceIdentifier, item.volume)
             builder.add(volume, FRBR.partOf, container)
             container = volume
         if item.issue:
             issue = URIRef(builder.iris.issue(str(container), item.issue))
             builder.types(issue, FABIO.JournalIssue)
             builder.add(issue, PRISM.issueIdentifier, item.issue)
+            builder.add(issue, FABIO.hasSequenceIdentifier, item.issue)
             builder.add(issue, FRBR.partOf, container)
             container = issue
         builder.add(node, FRBR.partOf, container)
@@ -67,15 +70,15 @@ def _journal(builder: GraphBuilder, node: URIRef, source: Journal) -> None:
     builder.add(node, PRISM.eIssn, journal.issn_electronic)
     builder.add(node, FABIO.hasIssnL, journal.issn_linking)
     builder.add(node, FABIO.hasNationalLibraryOfMedicineJournalId, journal.nlm_id)
-    for scheme, value in ((DATACITE.issn, journal.issn_print), (DATACITE.eissn, journal.issn_electronic),
-                          (DATACITE.lissn, journal.issn_linking)):
-        if value:
-            identifier = URIRef(builder.iris.identifier(str(scheme).rsplit("/", 1)[1], value))
-            builder.add(node, DATACITE.hasIdentifier, identifier)
-            builder.types(identifier, DATACITE.Identifier)
-            builder.add(identifier, DATACITE.usesIdentifierScheme, scheme)
-            builder.add(identifier, LITERAL.hasLiteralValue, value)
-            builder.add(node, RDFS.seeAlso, URIRef(external(ISSN_PORTAL, value)))
+    # Every ISSN, print, electronic or linking, under DataCite's one issn scheme, as OpenCitations
+    # writes them (the shortcuts above say which kind each is); equal ISSNs are one identifier.
+    for value in {journal.issn_print, journal.issn_electronic, journal.issn_linking} - {None}:
+        identifier = URIRef(builder.iris.identifier("issn", value))
+        builder.add(node, DATACITE.hasIdentifier, identifier)
+        builder.types(identifier, DATACITE.Identifier)
+        builder.add(identifier, DATACITE.usesIdentifierScheme, DATACITE.issn)
+        builder.add(identifier, LITERAL.hasLiteralValue, value)
+        builder.add(node, RDFS.seeAlso, URIRef(external(ISSN_PORTAL, value)))
     if journal.nlm_id:
         builder.add(node, RDFS.seeAlso, URIRef(external(NLM_CATALOG, journal.nlm_id)))
 

@@ -22,6 +22,7 @@ _OWNING = {str(p) for p in (DATACITE.hasIdentifier, PRO.isHeldBy, PRO.relatesToO
                             FRAPO.hasFundingAgency)}
 # What is fetched of a linked resource to name it on a page: titles, labels, ids, and its container.
 _LABELS = " ".join(f"<{p}>" for p in (DCTERMS.title, RDFS.label, FOAF.name, FABIO.hasPubMedId, PRISM.doi,
+                                      FABIO.hasNLMJournalTitleAbbreviation,
                                       DCTERMS.bibliographicCitation, FRBR.partOf, PRISM.volume,
                                       PRISM.issueIdentifier, FABIO.hasPublicationYear))
 # Links from a whole to a part: an incoming link from a part is shown with its whole (a role's article).

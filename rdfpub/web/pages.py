@@ -10,7 +10,9 @@ from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, RDFS
 from rdfpub.iris import Iris
 from rdfpub.vocab import BIRO, C4O, CITO, FABIO, FRBR, PRISM, PRO
 
-_NAMES = [str(p) for p in (DCTERMS.title, FOAF.name, RDFS.label, DCTERMS.bibliographicCitation, C4O.hasContent)]
+# What names a thing on a page, best first: a journal known only by its abbreviation is named by it.
+_NAMES = [str(p) for p in (DCTERMS.title, FOAF.name, RDFS.label, FABIO.hasNLMJournalTitleAbbreviation,
+                           DCTERMS.bibliographicCitation, C4O.hasContent)]
 _ORCID = "https://orcid.org/"
 
 

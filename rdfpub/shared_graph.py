@@ -1,0 +1,160 @@
+"""Keeps the shared graph true as records come and go: what a batch of record writes and removals
+deletes from it and adds to it, for the embedded store and a store server alike.
+
+Every triple lives in one graph. A record's own graph holds what that record alone says; things
+many records mention (cited works, identifiers, journals, MeSH terms, ...) are described once, in
+the shared graph, and writing such a fact again adds nothing. A shared thing stays while some
+triple still points at it (from a record graph, or from a shared thing that itself stays); when a
+batch replaces or removes the last records that point at it, its triples go, and what only it
+pointed at goes after it. A work published with a record of its own says its own things: what
+other records say of it that repeats its record is not kept in the shared graph.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import pyoxigraph as ox
+
+
+@dataclass(frozen=True)
+class GraphWrite:
+    """A record graph to write (N-Triples), with what the record adds to the shared graph:
+    `shared`, and `about_works`, (work's record graph, N-Triples) pairs of what it says about
+    works that may have records of their own. `article_iri` is the record's article."""
+
+    graph_iri: str
+    ntriples: str
+    shared: str = ""
+    about_works: tuple[tuple[str, str], ...] = ()
+    article_iri: str = ""
+
+
+def last_operation_per_graph(operations: list[GraphWrite | str]) -> dict[str, GraphWrite | None]:
+    """Each graph's last operation, in first-seen order: its new content, or None for a removal."""
+    final: dict[str, GraphWrite | None] = {}
+    for operation in operations:
+        if isinstance(operation, GraphWrite):
+            final[operation.graph_iri] = operation
+        else:
+            final[operation] = None
+    return final
+
+
+class Reader(Protocol):
+    """The lookups the plan needs, answered by each kind of store from its current state."""
+
+    def objects_of_graphs(self, graphs: list[str]) -> set[ox.NamedNode]:
+        """The IRIs that triples of these graphs point at."""
+
+    def with_shared_facts(self, things: set[ox.NamedNode], shared: str) -> set[ox.NamedNode]:
+        """Those of `things` the shared graph says something about."""
+
+    def still_referenced(self, things: set[ox.NamedNode], excluded: set[str], shared: str,
+                         dead: set[ox.NamedNode]) -> set[ox.NamedNode]:
+        """Those of `things` that a triple points at, in a graph not in `excluded` (and in the shared
+        graph, from a subject not in `dead`)."""
+
+    def shared_facts(self, subjects: set[ox.NamedNode], shared: str) -> list[ox.Triple]:
+        """The shared graph's triples about these subjects."""
+
+    def present(self, triples: list[ox.Triple], graph: str) -> list[ox.Triple]:
+        """Those of `triples` the graph holds (compared as the store stores terms)."""
+
+    def existing_graphs(self, graphs: set[str]) -> set[str]:
+        """Those of these graphs that hold a triple."""
+
+
+@dataclass
+class Plan:
+    """What one batch does: first record graphs to drop, shared things whose triples all go and
+    shared triples to delete; then N-Triples lines to load, by graph (record graphs, then the
+    shared graph), and the subjects of what the load adds to the shared graph."""
+
+    drop: list[str] = field(default_factory=list)
+    dead: list[ox.NamedNode] = field(default_factory=list)
+    delete_shared: list[ox.Triple] = field(default_factory=list)
+    load: dict[str, list[str]] = field(default_factory=dict)
+    shared_subjects: list[str] = field(default_factory=list)
+
+    def nquads(self) -> str:
+        return "\n".join(line[:-1] + f"<{graph}> ." for graph, lines in self.load.items() for line in lines)
+
+
+def parse_triples(ntriples: str) -> list[ox.Triple]:
+    return [quad.triple for quad in ox.parse(ntriples.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)] \
+        if ntriples.strip() else []
+
+
+def plan(reader: Reader, operations: list[GraphWrite | str], shared: str | None) -> Plan:
+    final = last_operation_per_graph(operations)
+    writes = [write for write in final.values() if write is not None]
+    result = Plan(drop=list(final), load={write.graph_iri: [line for line in write.ntriples.split("\n") if line]
+                                          for write in writes})
+    if shared is None:
+        return result
+    removed = {iri for iri, write in final.items() if write is None}
+    result.dead = collect_dead(reader, reader.objects_of_graphs(list(final)), set(final), shared)
+    result.delete_shared = _repeated_by_own_records(reader, writes, shared)
+    shared_lines = [line for write in writes for line in write.shared.split("\n") if line]
+    shared_lines += _about_works_to_keep(reader, writes, removed)
+    if shared_lines:
+        result.load[shared] = list(dict.fromkeys(shared_lines))
+        result.shared_subjects = sorted({line.split(" ", 1)[0][1:-1] for line in shared_lines})
+    return result
+
+
+def collect_dead(reader: Reader, candidates: set[ox.NamedNode], excluded: set[str],
+                 shared: str) -> list[ox.NamedNode]:
+    """The shared things nothing points at once the `excluded` graphs are gone, and, round after
+    round, what only those pointed at (an identifier of a work no one cites any more)."""
+    dead: set[ox.NamedNode] = set()
+    pending = reader.with_shared_facts(candidates, shared)
+    while pending:
+        newly_dead = pending - reader.still_referenced(pending, excluded, shared, dead)
+        if not newly_dead:
+            break
+        dead |= newly_dead
+        pointed = {triple.object for triple in reader.shared_facts(newly_dead, shared)
+                   if isinstance(triple.object, ox.NamedNode)} - dead
+        # What is still pending stays a candidate: a shared thing that died this round may have
+        # been all that pointed at it.
+        pending = reader.with_shared_facts(pointed | (pending - newly_dead), shared)
+    return sorted(dead, key=str)
+
+
+def _repeated_by_own_records(reader: Reader, writes: list[GraphWrite], shared: str) -> list[ox.Triple]:
+    """Shared triples about a written record's article that its own graph now states: other
+    records said them first, its record says them now, and a fact lives in one graph."""
+    repeated = []
+    for write in writes:
+        if not write.article_iri:
+            continue
+        start = f"<{write.article_iri}> "
+        own = [line for line in write.ntriples.split("\n") if line.startswith(start)]
+        if own:
+            repeated += reader.present(parse_triples("\n".join(own)), shared)
+    return repeated
+
+
+def _about_works_to_keep(reader: Reader, writes: list[GraphWrite], removed: set[str]) -> list[str]:
+    """What records say about other works, less what those works' own records state: a work
+    written in this batch is compared with its new graph, one in the store with its stored graph."""
+    new_graphs = {write.graph_iri: set(write.ntriples.split("\n")) for write in writes}
+    claims: dict[str, list[str]] = {}
+    for write in writes:
+        for graph, ntriples in write.about_works:
+            claims.setdefault(graph, []).extend(line for line in ntriples.split("\n") if line)
+    stored = reader.existing_graphs(set(claims) - set(new_graphs) - removed)
+    kept = []
+    for graph, lines in claims.items():
+        lines = list(dict.fromkeys(lines))
+        if graph in new_graphs:
+            kept += [line for line in lines if line not in new_graphs[graph]]
+        elif graph in stored:
+            present = {str(triple) + " ." for triple in reader.present(parse_triples("\n".join(lines)), graph)}
+            kept += [line for line in lines if line not in present]
+        else:
+            kept += lines
+    return kept
