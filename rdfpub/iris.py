@@ -126,9 +126,10 @@ class Iris:
                             ("issn", journal.issn_print), ("issn", journal.issn_electronic)):
             if value:
                 return f"{self.base}/journal/{kind}/{segment(value)}"
-        if journal.iso_abbreviation:
-            # ISO abbreviations hold spaces but never '_', so '_' keeps the segment readable.
-            return f"{self.base}/journal/abbrev/{segment(journal.iso_abbreviation.replace(' ', '_'))}"
+        abbreviation = journal.medline_ta or journal.iso_abbreviation
+        if abbreviation:
+            # Title abbreviations hold spaces but never '_', so '_' keeps the segment readable.
+            return f"{self.base}/journal/abbrev/{segment(abbreviation.replace(' ', '_'))}"
         return None
 
     def volume(self, journal_iri: str, volume: str) -> str:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from rdflib import URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDFS, XSD
 
-from rdfpub.vocab import FABIO, PRO
+from rdfpub.vocab import BIRO, DATACITE, FABIO, PRO
 
 
 @dataclass(frozen=True)
@@ -61,14 +61,25 @@ TERMS: tuple[Term, ...] = (
          "The name of a MeSH heading the source marks as a major topic, where the source gives no "
          "MeSH identifier to link to.", FABIO.Expression, XSD.string, DCTERMS.subject),
     Term("relatedRecordNote", _DATA, "related record note",
-         "A link to another record (errata, comments, updates) that names no PMID, as the source writes "
-         "it: the kind of link, then the citation.", FABIO.Expression, XSD.string, RDFS.comment),
+         "A link to another record (errata, comments, updates) as the source writes it: the kind of "
+         "link, then the citation. Beside the CiTO link when the citation names a PMID.",
+         FABIO.Expression, XSD.string, RDFS.comment),
+    Term("referencedWorkIdentifier", _OBJECT, "referenced work identifier",
+         "An identifier a bibliographic reference gives for the work it references, beside the one "
+         "that names that work (a DOI or PMCID next to a PMID).", BIRO.BibliographicReference,
+         DATACITE.Identifier),
     Term("malformedIdentifier", _DATA, "malformed identifier",
          "An identifier the source gives that is not well formed (a DOI without the 10. prefix, an ORCID "
          "or ISSN failing its check digit): its kind and value as written, published as a note instead "
          "of as an identifier.", None, XSD.string, RDFS.comment),
     Term("acronym", _DATA, "acronym", "A funding agency's acronym as written in a grant.", None, XSD.string),
-    Term("country", _DATA, "country", "A funding agency's country as written in a grant.", None, XSD.string),
+    Term("country", _DATA, "country",
+         "A country as the source writes it: a funding agency's in a grant, or the one a journal is "
+         "published in (NLM's Country).", None, XSD.string),
+    Term("isoAbbreviation", _DATA, "ISO title abbreviation",
+         "A journal's title abbreviated by the ISO 4 rules, as PubMed gives it (ISOAbbreviation); NLM's "
+         "own abbreviation is fabio:hasNLMJournalTitleAbbreviation.", FABIO.Journal, XSD.string,
+         FABIO.hasShortTitle),
     Term("pmidVersion", _DATA, "PMID version",
          "The version of the PubMed record a record graph was made from.", PROV.Entity, XSD.integer),
     Term("citationStatus", _DATA, "citation status",

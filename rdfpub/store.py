@@ -74,6 +74,7 @@ class Store:
         self.path = Path(path)
         self.shared_graph = shared_graph
         try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
             self._store = ox.Store(str(self.path))
         except OSError as error:
             message = str(error)

@@ -51,7 +51,7 @@ def test_citation_title_authors_and_affiliations(first_25):
     record = first_25[0]
     article = record.article
     assert article.pmid == "30831485" and article.doi == "10.1016/j.phymed.2018.12.034"
-    assert article.journal == Journal(iso_abbreviation="Phytomedicine")
+    assert article.journal == Journal(medline_ta="Phytomedicine")
     assert (article.volume, article.issue, article.pages) == ("57", None, Pages("364-376", "364", "376"))
     assert article.published == PartialDate(2018, 12, 31, "2018 Dec 31")
     assert record.publication_status == "aheadofprint"

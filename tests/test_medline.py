@@ -99,7 +99,7 @@ def test_comments_corrections_mesh_and_dates():
     assert MeshHeading("Illicit Drugs", qualifiers=(MeshQualifier("adverse effects", major=True),
                                                      MeshQualifier("classification"))) in article.mesh_headings
     assert article.journal.issn_electronic == "1474-547X" and article.journal.issn_linking == "0140-6736"
-    assert (article.journal.iso_abbreviation, article.journal.title, article.journal.nlm_id) == (
+    assert (article.journal.medline_ta, article.journal.title, article.journal.nlm_id) == (
         "Lancet", "Lancet (London, England)", "2985213R")
     assert article.abstract_sections[0].label == "BACKGROUND"
     assert [s.label for s in article.abstract_sections] == ["BACKGROUND", "METHODS", "FINDINGS", "INTERPRETATION", "FUNDING"]

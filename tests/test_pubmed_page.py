@@ -80,7 +80,7 @@ def _check_entries(articles, expected):
         assert article.pmid == pmid
         assert article.title.startswith(title)
         assert not article.title.endswith(journal)
-        assert article.journal.iso_abbreviation == journal
+        assert article.journal.medline_ta == journal
         assert article.published == date
         assert (article.volume, article.issue, article.pages) == (volume, issue, pages)
         assert article.doi == doi

@@ -165,8 +165,9 @@ def test_season_dates_start_and_end_pages_notes_and_mesh_types():
     assert article.mesh_headings[-1] == MeshHeading("United States", "D014481", False)
     # what has no field of its own is kept as a note
     for expected in ("OtherID (Source=KIE): 31840", "GeneralNote (Owner=KIE): 14 fn.", "NumberOfReferences: 63",
-                     "MeSH descriptor type Geographic: United States", "Country: United States"):
+                     "MeSH descriptor type Geographic: United States"):
         assert expected in article.notes
+    assert (article.journal.country, article.journal.medline_ta) == ("United States", "Soc Justice")
     chemicals = records["9997"].article.chemicals
     assert chemicals[0] == Concept("Cytochrome c Group", "D003574", "chemical", None)  # RegistryNumber 0: none
     assert chemicals[2] == Concept("Heme", "D006418", "chemical", "42VZT0U6YR")

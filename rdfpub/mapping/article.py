@@ -78,14 +78,17 @@ def _abstract(builder: GraphBuilder, node: URIRef, item: Article) -> None:
         builder.add(node, builder.term("otherAbstract"), other.text)
 
 
-def _identifier(builder: GraphBuilder, node: URIRef, scheme: URIRef, value: str) -> None:
-    """A DataCite identifier node (the OpenCitations way of naming an identifier)."""
-    scheme_name = str(scheme).rsplit("/", 1)[1]
-    identifier = URIRef(builder.iris.identifier(scheme_name, value))
-    builder.add(node, DATACITE.hasIdentifier, identifier)
+def identifier_node(builder: GraphBuilder, scheme: URIRef, value: str) -> URIRef:
+    """A DataCite identifier node (the OpenCitations way of naming an identifier), described."""
+    identifier = URIRef(builder.iris.identifier(str(scheme).rsplit("/", 1)[1], value))
     builder.types(identifier, DATACITE.Identifier)
     builder.add(identifier, DATACITE.usesIdentifierScheme, scheme)
     builder.add(identifier, LITERAL.hasLiteralValue, value)
+    return identifier
+
+
+def _identifier(builder: GraphBuilder, node: URIRef, scheme: URIRef, value: str) -> None:
+    builder.add(node, DATACITE.hasIdentifier, identifier_node(builder, scheme, value))
 
 
 def work_identity(builder: GraphBuilder, node: URIRef, pmid: str | None, doi: str | None) -> None:

@@ -8,10 +8,10 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, XSD
 
 from rdfpub.identifiers import normalize_doi, normalize_pmcid, normalize_pmid
-from rdfpub.mapping.article import map_article
+from rdfpub.mapping.article import identifier_node, map_article
 from rdfpub.mapping.builder import GraphBuilder
 from rdfpub.model import Article, Grant, Record, Reference
-from rdfpub.vocab import BIRO, C4O, CITO, FRAPO, FRBR
+from rdfpub.vocab import BIRO, C4O, CITO, DATACITE, FRAPO, FRBR
 
 # PubMed's CommentsCorrections RefType -> the CiTO property from this article to the other one.
 CORRECTION_PROPERTIES = {
@@ -48,13 +48,20 @@ def _reference(builder: GraphBuilder, node: URIRef, reference: Reference) -> Non
     pmid = normalize_pmid(reference.pmid) if reference.pmid else None
     doi = normalize_doi(reference.doi) if reference.doi else None
     pmcid = normalize_pmcid(reference.pmcid) if reference.pmcid else None
-    # The cited work is named by its identifiers only: the reference's text is the citing record's
-    # own (c4o:hasContent above), and a much-cited work would otherwise gather one text per citation.
-    cited = map_article(builder, Article(pmid=pmid, doi=doi, pmcid=pmcid, kind=""), full=False) \
-        if (pmid or doi) else None
-    if cited is not None and cited != node:
-        builder.add(entry, BIRO.references, cited)
-        builder.add(node, CITO.cites, cited)
+    if not (pmid or doi):
+        return
+    # The cited work is named by the identifier its IRI is minted from, and nothing else: what the
+    # reference says of it (its text, its other identifiers) is the citing record's own, kept on the
+    # reference. A much-cited work would otherwise gather one text per citation, and a fact only
+    # a since deleted record gave would outlive it.
+    cited = map_article(builder, Article(pmid=pmid, doi=None if pmid else doi, kind=""), full=False)
+    if cited == node:
+        return
+    builder.add(entry, BIRO.references, cited)
+    builder.add(node, CITO.cites, cited)
+    for scheme, value in ((DATACITE.doi, doi if pmid else None), (DATACITE.pmcid, pmcid)):
+        if value:
+            builder.add(entry, builder.term("referencedWorkIdentifier"), identifier_node(builder, scheme, value))
 
 
 def _correction(builder: GraphBuilder, node: URIRef, kind: str, text: str | None, pmid: str | None) -> None:
@@ -64,12 +71,14 @@ def _correction(builder: GraphBuilder, node: URIRef, kind: str, text: str | None
         pmid = match.group(1)
     predicate = CORRECTION_PROPERTIES.get(kind)
     pmid = normalize_pmid(pmid) if pmid else None
-    if pmid and URIRef(builder.iris.pubmed_article(pmid)) != node:
-        other = map_article(builder, Article(pmid=pmid, citation_text=text, kind=""), full=False)
+    linked = bool(pmid) and URIRef(builder.iris.pubmed_article(pmid)) != node
+    if linked:
+        other = map_article(builder, Article(pmid=pmid, kind=""), full=False)
         builder.add(node, predicate or DCTERMS.relation, other)
-        if predicate is not None:
-            return
-    builder.add(node, builder.term("relatedRecordNote"), f"{kind}: {text}" if text else kind)
+    # The citation of the linked record is this record's words: a note of its own, not a
+    # description of the other work (which its own record, or nothing, describes).
+    if text or not (linked and predicate is not None):
+        builder.add(node, builder.term("relatedRecordNote"), f"{kind}: {text}" if text else kind)
 
 
 def _grant(builder: GraphBuilder, node: URIRef, position: int, grant: Grant) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from rdflib import URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDFS
 
@@ -51,9 +53,8 @@ def _normalised(journal: Journal) -> Journal:
     is dropped here and noted by _journal."""
     def fix(value: str | None) -> str | None:
         return normalize_issn(value) if value else None
-    return Journal(journal.title, journal.iso_abbreviation, fix(journal.issn_print),
-                   fix(journal.issn_electronic), fix(journal.issn_linking),
-                   journal.nlm_id.strip() if journal.nlm_id else None)
+    return replace(journal, issn_print=fix(journal.issn_print), issn_electronic=fix(journal.issn_electronic),
+                   issn_linking=fix(journal.issn_linking), nlm_id=journal.nlm_id.strip() if journal.nlm_id else None)
 
 
 def _journal(builder: GraphBuilder, node: URIRef, source: Journal) -> None:
@@ -65,7 +66,9 @@ def _journal(builder: GraphBuilder, node: URIRef, source: Journal) -> None:
             builder.add(node, builder.term("malformedIdentifier"), f"{label} {raw.strip()}")
     builder.types(node, FABIO.Journal)
     builder.add(node, DCTERMS.title, journal.title)
-    builder.add(node, FABIO.hasNLMJournalTitleAbbreviation, journal.iso_abbreviation)
+    builder.add(node, FABIO.hasNLMJournalTitleAbbreviation, journal.medline_ta)
+    builder.add(node, builder.term("isoAbbreviation"), journal.iso_abbreviation)
+    builder.add(node, builder.term("country"), journal.country)
     builder.add(node, PRISM.issn, journal.issn_print)
     builder.add(node, PRISM.eIssn, journal.issn_electronic)
     builder.add(node, FABIO.hasIssnL, journal.issn_linking)

@@ -9,7 +9,9 @@ from rdfpub.model.values import PartialDate
 
 @dataclass(frozen=True)
 class Journal:
-    """A journal as far as the source names it."""
+    """A journal as far as the source names it: `medline_ta` is NLM's title abbreviation (MedlineTA,
+    MEDLINE's TA, the abbreviation citations print), `iso_abbreviation` the ISO 4 one, `country`
+    the country it is published in as NLM writes it."""
 
     title: str | None = None
     iso_abbreviation: str | None = None
@@ -17,6 +19,8 @@ class Journal:
     issn_electronic: str | None = None
     issn_linking: str | None = None
     nlm_id: str | None = None
+    medline_ta: str | None = None
+    country: str | None = None
 
 
 @dataclass(frozen=True)

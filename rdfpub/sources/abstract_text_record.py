@@ -146,7 +146,7 @@ class _Reader:
             self.record["publication_status"] = "aheadofprint"
         article = Article(
             pmid=self.pmid, title=_join(blocks[1]), authors=authors, citation_text=citation.text,
-            journal=Journal(iso_abbreviation=citation.journal) if citation.journal else None,
+            journal=Journal(medline_ta=citation.journal) if citation.journal else None,
             volume=citation.volume, issue=citation.issue, pages=citation.pages, published=citation.published,
             epublished=citation.epublished, languages=tuple(self.languages), notes=tuple(self.notes),
             comments_corrections=tuple(self.comments), other_abstracts=tuple(self.other_abstracts),

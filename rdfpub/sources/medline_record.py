@@ -27,7 +27,7 @@ RECORD_TEXT = {"STAT": "status", "OWN": "owner", "PST": "publication_status"}
 RECORD_DATES = {"DCOM": "completed", "LR": "revised", "DA": "created"}
 # Record dates that PHST lines also give, under the PubStatus each one is.
 HISTORY_DATES = {"CRDT": "entrez", "EDAT": "pubmed", "MHDA": "medline", "PMCR": "pmc-release"}
-JOURNAL_TEXT = {"TA": "iso_abbreviation", "JT": "title", "JID": "nlm_id"}
+JOURNAL_TEXT = {"TA": "medline_ta", "JT": "title", "JID": "nlm_id"}
 ISSN_KINDS = {"Print": "issn_print", "Electronic": "issn_electronic", "Linking": "issn_linking"}
 BOOK_TEXT = {"BTI": "title", "PB": "publisher", "EN": "edition", "CTI": "collection_title"}
 # People tags: (full-name tag, short-name tag) per role. Investigators have no model field.
@@ -184,7 +184,8 @@ class RecordBuilder:
                                    editors=editors, volume=article.get("volume"),
                                    published=article.get("published"), **self.book)
         else:
-            lists["notes"] += [f"PL: {self.book_location}"] if self.book_location is not None else []
+            if self.book_location is not None:  # an article's PL is its journal's country
+                self.journal.setdefault("country", self.book_location)
             lists["notes"] += [f"ISBN: {isbn}" for isbn in lists["isbns"]]
             lists["notes"] += [f"FED: {editor.name}" for editor in editors]
         authors = [_freeze(entry) for entry in self.people["authors"]]

@@ -157,7 +157,7 @@ def parse_summary_entry(text: str) -> Article:
         pmid=pmid,
         doi=fields.pop("doi", None),
         title=title or None,
-        journal=Journal(iso_abbreviation=journal),
+        journal=Journal(medline_ta=journal),
         publication_types=publication_types,
         notes=notes + tuple(fields.pop("notes", ())),
         citation_text=head,

@@ -193,8 +193,10 @@ def _journal_info(info: Element, notes: list[str]) -> dict:
             parts["issn_linking"] = f.text(child)
         elif tag.lower() == "nlmuniqueid":  # one edited file spells it NLMUniqueID
             parts["nlm_id"] = f.text(child)
+        elif tag in ("MedlineTA", "Country") and f.text(child):
+            parts["medline_ta" if tag == "MedlineTA" else "country"] = f.text(child)
         else:
-            notes.append(f.note(tag, child))  # Country, MedlineTA
+            notes.append(f.note(tag, child))
     return parts
 
 
