@@ -70,6 +70,9 @@ class Store:
     """An Oxigraph store in the directory `path` (created when missing). Its named graphs are the
     record graphs and the graph `shared_graph` of things many records mention."""
 
+    # A query without ORDER BY reads an index in its order, the same for the same store state.
+    scan_order_is_stable = True
+
     def __init__(self, path: Path | str, shared_graph: str | None = None):
         self.path = Path(path)
         self.shared_graph = shared_graph

@@ -99,6 +99,29 @@ def test_opencitations_issn_lookup_finds_the_journal(published, issn):
     assert [r["journal"].value for r in rows] == [f"{BASE}/journal/nlm/0374236"]
 
 
+def test_one_journal_whichever_format_names_it(published):
+    """PLoS One, named by a MEDLINE record (JID, TA, JT) and by an XML one: one node, one name."""
+    _, store = published
+    journal = f"<{BASE}/journal/nlm/101285081>"
+    names = {(row["p"].value.rsplit("/", 1)[-1], row["o"].value) for row in store.query(
+        f"SELECT ?p ?o {{ {journal} ?p ?o FILTER(?p IN (<http://purl.org/dc/terms/title>, "
+        "<http://purl.org/spar/fabio/hasNLMJournalTitleAbbreviation>)) }")}
+    assert names == {("title", "PloS one"), ("hasNLMJournalTitleAbbreviation", "PLoS One")}
+    pmids = {row["pmid"].value for row in store.query(f"{PREFIXES} SELECT ?pmid {{ ?a fabio:hasPubMedId ?pmid ; "
+                                                      f"frbr:partOf+ {journal} }}")}
+    assert {"35613115", "28786991"} <= pmids  # the first from MEDLINE, the second from XML
+
+
+def test_a_journal_known_by_its_abbreviation_is_named_by_it(published):
+    """An abstract-text export names the journal by its abbreviation only: pages show that name."""
+    settings, store = published
+    with TestClient(create_app(settings, store)) as client:
+        journal = client.get("/journal/abbrev/Phytomedicine", headers={"Accept": "text/html"})
+        article = client.get("/pubmed/30831485", headers={"Accept": "text/html"})
+    assert journal.status_code == 200 and "<h1>Phytomedicine</h1>" in journal.text
+    assert article.status_code == 200 and "<cite>Phytomedicine</cite>" in article.text
+
+
 # How shared things come and go: each store must equal one that never held what was taken away.
 
 def _records(path: Path) -> list[Record]:

@@ -9,7 +9,7 @@ import pyoxigraph as ox
 from rdflib.namespace import DCTERMS, FOAF, RDFS
 
 from rdfpub.store import Store
-from rdfpub.vocab import DATACITE, FABIO, FRAPO, FRBR, PRISM, PRO
+from rdfpub.vocab import CITO, DATACITE, FABIO, FRAPO, FRBR, PRISM, PRO
 
 PAGE_SIZE = 100
 # Ownership goes at most this deep (article -> role -> agent -> ORCID identifier) and this wide,
@@ -20,13 +20,15 @@ _VALUES_CHUNK = 500
 # Links to nodes a resource owns beside those minted below its own IRI.
 _OWNING = {str(p) for p in (DATACITE.hasIdentifier, PRO.isHeldBy, PRO.relatesToOrganization, FRBR.embodiment,
                             FRAPO.hasFundingAgency)}
-# What is fetched of a linked resource to name it on a page: titles, labels, ids, and its container.
-_LABELS = " ".join(f"<{p}>" for p in (DCTERMS.title, RDFS.label, FOAF.name, FABIO.hasPubMedId, PRISM.doi,
-                                      FABIO.hasNLMJournalTitleAbbreviation,
-                                      DCTERMS.bibliographicCitation, FRBR.partOf, PRISM.volume,
-                                      PRISM.issueIdentifier, FABIO.hasPublicationYear))
+# What names a resource on a page (titles, labels, ids), and, for what a resource links to, its
+# container too, so a page can show an article's journal, volume and issue.
+_NAMES = [str(p) for p in (DCTERMS.title, RDFS.label, FOAF.name, FABIO.hasPubMedId, PRISM.doi,
+                           FABIO.hasNLMJournalTitleAbbreviation, DCTERMS.bibliographicCitation)]
+_LABELS = _NAMES + [str(p) for p in (FRBR.partOf, PRISM.volume, PRISM.issueIdentifier, FABIO.hasPublicationYear)]
 # Links from a whole to a part: an incoming link from a part is shown with its whole (a role's article).
-_PARTS = f"<{PRO.isDocumentContextFor}> <{FRBR.part}>"
+_PARTS = [str(PRO.isDocumentContextFor), str(FRBR.part)]
+# Incoming links listed first: what cites a work, before the references that name it.
+_FIRST = [str(CITO.cites)]
 
 
 @dataclass(frozen=True)
@@ -49,14 +51,12 @@ def _rows(store: Store, query: str, names: tuple[str, ...]) -> list[tuple]:
     return [tuple(row[name] for name in names) for row in store.query(query)]
 
 
-def _per_node(nodes: list, pattern: str) -> str:
-    """One UNION branch per node, `pattern` with `$node` in it: a node named as a constant is an
-    index lookup for Oxigraph, where `VALUES ?s` beside another VALUES made it scan the store
-    (30 s against a fraction of a second for a page of a much-cited article at 10,000 records).
-    Within a branch the predicates come from VALUES, so each is a lookup on (node, predicate)
-    rather than a read of all the node's triples, filtered: a much-cited work states its own in
-    every citing record's graph (labels of 40 such works: 48 ms against 120)."""
-    return " UNION ".join("{ " + pattern.replace("$node", str(node)) + " }" for node in nodes)
+def _pairs(first: list, second: list[str]) -> list[str]:
+    """VALUES rows naming every (node, predicate) pair, in chunks: each row is an index lookup for
+    Oxigraph, where two separate VALUES made it scan the store, and UNION branches per node cost six
+    times more (labels of 200 nodes: 20 ms against 130)."""
+    rows = [f"({node} <{predicate}>)" for node in first for predicate in second]
+    return [" ".join(rows[start:start + _VALUES_CHUNK]) for start in range(0, len(rows), _VALUES_CHUNK)]
 
 
 def _chunks(nodes: list[ox.NamedNode]):
@@ -89,16 +89,16 @@ def _own_triples(store: Store, node: ox.NamedNode, triples: dict, linked: set) -
     linked.difference_update(owned)
 
 
-def _labels(store: Store, nodes: set, triples: dict) -> None:
-    """Names of linked resources, following frbr:partOf up a journal's issue -> volume -> journal chain."""
-    pending, done = list(nodes)[:_MAX_NODES], set()
+def _labels(store: Store, nodes: set, predicates: list[str], triples: dict) -> None:
+    """What names each node; with frbr:partOf among `predicates`, up a journal's issue -> volume ->
+    journal chain too."""
+    pending, done = sorted(nodes, key=str)[:_MAX_NODES], set()
     for _ in range(3):
         done.update(pending)
         containers = []
-        for start in range(0, len(pending), _VALUES_CHUNK):
-            branches = _per_node(pending[start:start + _VALUES_CHUNK],
-                                 f"BIND($node AS ?s) VALUES ?p {{ {_LABELS} }} $node ?p ?o")
-            for s, p, o in _rows(store, f"SELECT DISTINCT ?s ?p ?o WHERE {{ {branches} }}", ("s", "p", "o")):
+        for values in _pairs(pending, predicates):
+            for s, p, o in _rows(store, f"SELECT ?s ?p ?o WHERE {{ VALUES (?s ?p) {{ {values} }} ?s ?p ?o }}",
+                                 ("s", "p", "o")):
                 triples[ox.Triple(s, p, o)] = None
                 if p.value == str(FRBR.partOf) and o not in done:
                     containers.append(o)
@@ -108,28 +108,39 @@ def _labels(store: Store, nodes: set, triples: dict) -> None:
 
 
 def _incoming(store: Store, node: ox.NamedNode, page: int, page_size: int, triples: dict) -> tuple:
-    not_owned = f"FILTER(!STRSTARTS(STR(?s), {ox.Literal(node.value + '/')}))"
-    rows = _rows(store, f"SELECT DISTINCT ?s ?p WHERE {{ ?s ?p {node} {not_owned} }} ORDER BY ?p ?s "
-                        f"LIMIT {page_size + 1} OFFSET {(page - 1) * page_size}", ("s", "p"))
+    """One page of the links that point at `node`, predicate by predicate (what cites it first).
+    Within a predicate the embedded store gives subjects in its index's order, stable for a store
+    state, which costs no sort: ORDER BY over a much-cited work's 11,000 links took 0.8 s, since
+    Oxigraph reads each IRI's text to compare it. A store server is asked to sort them."""
+    counts = {p.value: int(n.value) for p, n in _rows(
+        store, f"SELECT ?p (COUNT(*) AS ?n) WHERE {{ ?s ?p {node} }} GROUP BY ?p", ("p", "n"))}
+    order = "" if getattr(store, "scan_order_is_stable", False) else "ORDER BY ?s"
+    skip, rows = (page - 1) * page_size, []
+    for predicate in sorted(counts, key=lambda p: (p not in _FIRST, p)):
+        if skip >= counts[predicate]:
+            skip -= counts[predicate]
+            continue
+        wanted = page_size + 1 - len(rows)
+        rows += [(s, ox.NamedNode(predicate)) for (s,) in _rows(
+            store, f"SELECT ?s WHERE {{ ?s <{predicate}> {node} }} {order} LIMIT {wanted} OFFSET {skip}", ("s",))]
+        skip = 0
+        if len(rows) > page_size:
+            break
     has_next = len(rows) > page_size
     rows = rows[:page_size]
-    total = int(next(iter(store.query(
-        f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?p WHERE {{ ?s ?p {node} {not_owned} }} }}")))["n"].value)
     subjects = set()
     for s, p in rows:
         triples[ox.Triple(s, p, node)] = None
         if isinstance(s, ox.NamedNode):
             subjects.add(s)
     # A part that links here (a role held by this agent) is shown with its whole (the article).
-    ordered = sorted(subjects, key=str)
-    for start in range(0, len(ordered), _VALUES_CHUNK):
-        branches = _per_node(ordered[start:start + _VALUES_CHUNK],
-                             f"BIND($node AS ?s) VALUES ?l {{ {_PARTS} }} ?w ?l $node")
-        for whole, link, part in _rows(store, f"SELECT DISTINCT ?w ?l ?s WHERE {{ {branches} }}", ("w", "l", "s")):
+    for values in _pairs(sorted(subjects, key=str), _PARTS):
+        for part, link, whole in _rows(store, f"SELECT ?s ?l ?w WHERE {{ VALUES (?s ?l) {{ {values} }} ?w ?l ?s }}",
+                                       ("s", "l", "w")):
             triples[ox.Triple(whole, link, part)] = None
             subjects.add(whole)
     incoming = [(p.value, s.value if isinstance(s, ox.NamedNode) else str(s)) for s, p in rows]
-    return incoming, total, has_next, subjects
+    return incoming, sum(counts.values()), has_next, subjects
 
 
 def describe(store: Store, iri: str, page: int = 1, page_size: int | None = None) -> Description:
@@ -142,5 +153,6 @@ def describe(store: Store, iri: str, page: int = 1, page_size: int | None = None
     if page == 1:
         _own_triples(store, node, triples, linked)
     incoming, total, has_next, subjects = _incoming(store, node, page, page_size, triples)
-    _labels(store, linked | subjects, triples)
+    _labels(store, linked - subjects, _LABELS, triples)
+    _labels(store, subjects, _NAMES, triples)
     return Description(iri, list(triples), incoming, total, has_next)
