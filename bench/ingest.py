@@ -76,11 +76,12 @@ def run_ingest(files: list[Path], workers: int | None) -> tuple[float, int, str]
 def stage_shares(files: list[Path], sample: int = 300) -> tuple[dict[str, float], float]:
     """Milliseconds per record of each stage, measured in one process on the first records, and
     the triples per record."""
+    from rdfpub.iris import Iris
     from rdfpub.model import Record
-    from rdfpub.pipeline import Preparer
+    from rdfpub.pipeline import Preparer, graph_write
     from rdfpub.settings import Settings
     from rdfpub.sources import read_records
-    from rdfpub.store import GraphWrite, Store, to_ntriples
+    from rdfpub.store import Store
 
     started = time.perf_counter()
     records = []
@@ -90,21 +91,23 @@ def stage_shares(files: list[Path], sample: int = 300) -> tuple[dict[str, float]
         if len(records) == sample:
             break
     timings = {"parse": time.perf_counter() - started}
-    preparer = Preparer(Settings.load(environ={}))
+    settings = Settings.load(environ={})
+    preparer = Preparer(settings)
     started = time.perf_counter()
     mapped = [preparer.mapper.map_record(record) for record in records]
     timings["map"] = time.perf_counter() - started
     started = time.perf_counter()
-    writes = [GraphWrite(item.graph_iri, to_ntriples(item.triples)) for item in mapped]
+    writes = [graph_write(item) for item in mapped]
     timings["serialise"] = time.perf_counter() - started
     started = time.perf_counter()
     for item, write in zip(mapped, writes):
-        preparer.validator.violations(item.triples, write.ntriples)
+        preparer.validator.violations(item.triples, write.all_ntriples)
     timings["validate"] = time.perf_counter() - started
+    shared = Iris(settings.base_iri).shared_graph()
     with tempfile.TemporaryDirectory() as folder:
-        store = Store(Path(folder) / "s")
+        store = Store(Path(folder) / "s", shared_graph=shared)
         started = time.perf_counter()
-        store.apply(writes)
+        store.apply(writes, shared)
         timings["store"] = time.perf_counter() - started
         del store
     shares = {stage: seconds * 1000 / len(records) for stage, seconds in timings.items()}

@@ -104,8 +104,7 @@ class Preparer:
         try:
             mapped = self.mapper.map_record(item)
             write = graph_write(mapped)
-            problems = self.validator.problems(mapped.triples, "\n".join(
-                (write.ntriples, write.shared, *(text for _, text in write.about_works))))
+            problems = self.validator.problems(mapped.triples, write.all_ntriples)
         except Exception as error:  # a bug on one record must not take its neighbours down
             return rejected(item, f"could not be mapped or checked ({type(error).__name__}: {error}); "
                                   "please report this record")

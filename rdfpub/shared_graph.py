@@ -30,6 +30,11 @@ class GraphWrite:
     about_works: tuple[tuple[str, str], ...] = ()
     article_iri: str = ""
 
+    @property
+    def all_ntriples(self) -> str:
+        """Everything the record says, wherever it is stored: what the shapes check."""
+        return "\n".join((self.ntriples, self.shared, *(text for _, text in self.about_works)))
+
 
 def last_operation_per_graph(operations: list[GraphWrite | str]) -> dict[str, GraphWrite | None]:
     """Each graph's last operation, in first-seen order: its new content, or None for a removal."""
@@ -90,6 +95,8 @@ def parse_triples(ntriples: str) -> list[ox.Triple]:
 def plan(reader: Reader, operations: list[GraphWrite | str], shared: str | None) -> Plan:
     final = last_operation_per_graph(operations)
     writes = [write for write in final.values() if write is not None]
+    if shared is None and any(write.shared or write.about_works for write in writes):
+        raise ValueError("these records add to the shared graph: name it (Iris.shared_graph())")
     result = Plan(drop=list(final), load={write.graph_iri: [line for line in write.ntriples.split("\n") if line]
                                           for write in writes})
     if shared is None:
@@ -116,23 +123,26 @@ def collect_dead(reader: Reader, candidates: set[ox.NamedNode], excluded: set[st
         if not newly_dead:
             break
         dead |= newly_dead
+        # Only what the things that died point at can have lost its last pointer.
         pointed = {triple.object for triple in reader.shared_facts(newly_dead, shared)
                    if isinstance(triple.object, ox.NamedNode)} - dead
-        # What is still pending stays a candidate: a shared thing that died this round may have
-        # been all that pointed at it.
-        pending = reader.with_shared_facts(pointed | (pending - newly_dead), shared)
+        pending = reader.with_shared_facts(pointed, shared)
     return sorted(dead, key=str)
 
 
 def _repeated_by_own_records(reader: Reader, writes: list[GraphWrite], shared: str) -> list[ox.Triple]:
     """Shared triples about a written record's article that its own graph now states: other
     records said them first, its record says them now, and a fact lives in one graph."""
+    articles = {ox.NamedNode(write.article_iri): write for write in writes if write.article_iri}
+    # Only a predicate the shared graph uses for the article can repeat one of its record's triples.
+    predicates: dict[ox.NamedNode, set[str]] = {}
+    for triple in reader.shared_facts(set(articles), shared):
+        predicates.setdefault(triple.subject, set()).add(f"{triple.predicate} ")
     repeated = []
-    for write in writes:
-        if not write.article_iri:
-            continue
-        start = f"<{write.article_iri}> "
-        own = [line for line in write.ntriples.split("\n") if line.startswith(start)]
+    for article, used in predicates.items():
+        start = f"{article} "
+        own = [line for line in articles[article].ntriples.split("\n")
+               if line.startswith(start) and line[len(start):].startswith(tuple(used))]
         if own:
             repeated += reader.present(parse_triples("\n".join(own)), shared)
     return repeated

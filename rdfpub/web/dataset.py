@@ -42,8 +42,8 @@ def entities_query(uri_space: str) -> str:
 
 
 CLASSES_QUERY = f"SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s <{RDF.type}> ?c }} GROUP BY ?c ORDER BY ?c"
-PROPERTIES_QUERY = ("SELECT ?p (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } } "
-                    "GROUP BY ?p ORDER BY ?p")
+# Each triple is in one graph only (rdfpub/shared_graph.py), so the union's rows are distinct triples.
+PROPERTIES_QUERY = "SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p ORDER BY ?p"
 
 
 def compute_stats(store: Store, iris: Iris, distributions: list[Distribution]) -> DatasetStats:
