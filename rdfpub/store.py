@@ -13,7 +13,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from rdfpub.errors import StoreError
-from rdfpub.shared_graph import GraphWrite, Plan, collect_dead, plan
+from rdfpub.shared_graph import GraphWrite, Operation, Plan, collect_dead, plan
 from rdfpub.vocab import PREFIXES
 
 # Formats of the whole-dataset dump: name -> (pyoxigraph format, keeps the record graphs).
@@ -64,18 +64,20 @@ class RecordState:
     revised: str
     digest: str
     source_file: str = ""  # the file name the record came from (its graph's dcterms:source)
+    source_format: str = ""  # its format (rdfpub:sourceFormat)
 
 
 class Store:
     """An Oxigraph store in the directory `path` (created when missing). Its named graphs are the
-    record graphs and the graph `shared_graph` of things many records mention."""
+    record graphs, the graph `shared_graph` of things many records mention, and the graph
+    `withdrawn_graph` of the records PubMed withdrew."""
 
     # A query without ORDER BY reads an index in its order, the same for the same store state.
     scan_order_is_stable = True
 
-    def __init__(self, path: Path | str, shared_graph: str | None = None):
+    def __init__(self, path: Path | str, shared_graph: str | None = None, withdrawn_graph: str | None = None):
         self.path = Path(path)
-        self.shared_graph = shared_graph
+        self.shared_graph, self.withdrawn_graph = shared_graph, withdrawn_graph
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._store = ox.Store(str(self.path))
@@ -98,10 +100,15 @@ class Store:
             return 0
         lines = [line for line in self.journal.read_text(encoding="utf-8").splitlines() if line]
         # Journals of earlier versions list the record graphs alone, one IRI a line.
-        graphs = [line[2:] if line.startswith("g ") else line for line in lines if not line.startswith(("s ", "t "))]
+        graphs = [line[2:] if line.startswith("g ") else line for line in lines if line[1:2] != " " or line[0] == "g"]
         shared = next((line[2:] for line in lines if line.startswith("s ")), None)
-        if graphs:
-            self._store.update(" ;\n".join(f"DROP SILENT GRAPH <{iri}>" for iri in graphs))
+        withdrawn = next((line[2:] for line in lines if line.startswith("w ")), None)
+        removals = [f"DROP SILENT GRAPH <{iri}>" for iri in graphs]
+        # A withdrawal half loaded is undone whole: reading its DeleteCitation again writes it again.
+        removals += [f"DELETE WHERE {{ GRAPH <{withdrawn}> {{ <{line[2:]}> ?p ?o }} }}"
+                     for line in lines if line.startswith("r ") and withdrawn]
+        if removals:
+            self._store.update(" ;\n".join(removals))
         if shared is not None:
             things = {ox.NamedNode(line[2:]) for line in lines if line.startswith("t ")}
             dead = collect_dead(self, things, set(graphs), shared)
@@ -117,9 +124,10 @@ class Store:
         self.apply([GraphWrite(graph_iri, to_ntriples(graph))])
         return existed
 
-    def apply(self, operations: list[GraphWrite | str], shared: str | None = None) -> None:
+    def apply(self, operations: list[Operation], shared: str | None = None, withdrawn: str | None = None) -> None:
         """Writes (GraphWrite) and removes (a graph IRI) record graphs, and keeps the shared graph
-        `shared` true (rdfpub/shared_graph.py); a later operation on the same graph wins.
+        `shared` true (rdfpub/shared_graph.py); a later operation on the same graph wins. A
+        Tombstone rewrites what the graph `withdrawn` says of a record PubMed withdrew.
 
         One transaction drops the touched record graphs and the shared triples that go with them;
         the new triples are then bulk-loaded (about four times faster than a transactional load,
@@ -127,11 +135,12 @@ class Store:
         the load is on disk: if the process dies in between, the next opening of the store undoes
         the load, so each record is wholly in or wholly out."""
         if operations:
-            self._execute(plan(self, operations, shared), shared)
+            self._execute(plan(self, operations, shared, withdrawn), shared, withdrawn)
 
-    def _execute(self, batch: Plan, shared: str | None) -> None:
+    def _execute(self, batch: Plan, shared: str | None, withdrawn: str | None = None) -> None:
         removals = [f"DROP SILENT GRAPH <{iri}>" for iri in batch.drop]
         removals += [f"DELETE WHERE {{ GRAPH <{shared}> {{ {thing} ?p ?o }} }}" for thing in batch.dead]
+        removals += [f"DELETE WHERE {{ GRAPH <{withdrawn}> {{ <{iri}> ?p ?o }} }}" for iri in batch.reburied]
         if batch.delete_shared:
             removals.append(f"DELETE DATA {{ GRAPH <{shared}> {{ "
                             + " . ".join(map(str, batch.delete_shared)) + " } }")
@@ -139,9 +148,11 @@ class Store:
             self._store.update(" ;\n".join(removals))
         if not batch.load:
             return
-        journal = [f"g {iri}" for iri in batch.load if iri != shared]
+        journal = [f"g {iri}" for iri in batch.load if iri not in (shared, withdrawn)]
         if shared is not None:
             journal += [f"s {shared}"] + [f"t {iri}" for iri in batch.shared_subjects]
+        if batch.reburied:
+            journal += [f"w {withdrawn}"] + [f"r {iri}" for iri in batch.reburied]
         with self.journal.open("w", encoding="utf-8") as file:
             file.write("\n".join(journal) + "\n")
             file.flush()
@@ -196,6 +207,7 @@ class Store:
         Direct index lookups, three per graph: the same question as one SPARQL query with VALUES
         made Oxigraph scan every graph, which slowed ingest down as the store grew."""
         digest_term, version_term = ox.NamedNode(f"{vocab}contentDigest"), ox.NamedNode(f"{vocab}pmidVersion")
+        format_term = ox.NamedNode(f"{vocab}sourceFormat")
         states = {}
         for iri in graph_iris:
             graph = ox.NamedNode(iri)
@@ -205,8 +217,20 @@ class Store:
             version = self._first(graph, version_term)
             revised = self._first(graph, _MODIFIED)
             source = self._first(graph, _SOURCE)
-            states[iri] = RecordState(int(version) if version else 1, revised or "", digest, source or "")
+            states[iri] = RecordState(int(version) if version else 1, revised or "", digest, source or "",
+                                      self._first(graph, format_term) or "")
         return states
+
+    def withdrawals(self, graph_iris: list[str], predicate: str) -> dict[str, str]:
+        """The input file whose DeleteCitation withdrew each of these record graphs, where one did."""
+        if self.withdrawn_graph is None:
+            return {}
+        graph, term = ox.NamedNode(self.withdrawn_graph), ox.NamedNode(predicate)
+        found = {}
+        for iri in graph_iris:
+            for quad in self._store.quads_for_pattern(ox.NamedNode(iri), term, None, graph):
+                found[iri] = quad.object.value
+        return found
 
     def _first(self, graph: ox.NamedNode, predicate: ox.NamedNode) -> str | None:
         """The value of `graph predicate ?value` stated inside the graph itself, if any."""
@@ -222,7 +246,8 @@ class Store:
         return True
 
     def _record_graphs(self) -> Iterator[ox.NamedNode]:
-        return (graph for graph in self._store.named_graphs() if graph.value != self.shared_graph)
+        others = {self.shared_graph, self.withdrawn_graph}
+        return (graph for graph in self._store.named_graphs() if graph.value not in others)
 
     def is_empty(self) -> bool:
         return next(self._record_graphs(), None) is None

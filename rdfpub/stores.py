@@ -13,5 +13,6 @@ def open_store(settings: Settings) -> Store | RemoteStore:
     if is_remote(settings.store):
         return RemoteStore(settings.store, settings.store_update, settings.store_graphs,
                            settings.store_user, settings.store_password,
-                           record_graphs=iris.record_graphs(), shared_graph=iris.shared_graph())
-    return Store(settings.store, shared_graph=iris.shared_graph())
+                           record_graphs=iris.record_graphs(), shared_graph=iris.shared_graph(),
+                           withdrawn_graph=iris.withdrawn_graph())
+    return Store(settings.store, shared_graph=iris.shared_graph(), withdrawn_graph=iris.withdrawn_graph())
