@@ -131,8 +131,11 @@ def test_an_impossible_date_is_a_violation_showing_the_date_as_written(tmp_path,
 def test_an_impossible_medline_date_is_a_violation(tmp_path):
     """A real MEDLINE record with its DP line made '2099 Foo 45'."""
     text = re.sub(r"DP  - [^\n]*", "DP  - 2099 Foo 45", _record(VALDECY, "21036393"), count=1)
-    (rejected,) = _validate(_write(tmp_path / "dated.txt", text), tmp_path).rejected
+    path = _write(tmp_path / "dated.txt", text)
+    (rejected,) = _validate(path, tmp_path).rejected
     assert any("2099 Foo 45" in p.value for p in rejected.problems)
+    summary, store, _ = _published([path], tmp_path)
+    assert len(summary.rejected) == 1 and store.graph_count() == 0
 
 
 def test_a_publication_year_after_next_year_is_a_warning(tmp_path):
@@ -196,6 +199,10 @@ def test_a_collective_author_in_a_text_export_is_a_group(tmp_path):
 
 def test_medline_headings_link_to_mesh_and_keep_their_major_qualifiers(tmp_path):
     """The real MEDLINE record 3445380: 'Abscess/*etiology/therapy', 'Male', 'Humans'."""
+    outcomes = []
+    ingest.run([TIE_MEDLINE], backend_settings("embedded", tmp_path / "v", None), on_outcome=outcomes.append)
+    (outcome,) = outcomes
+    assert outcome.status == "conformant" and not [p for p in outcome.problems if "MeSH" in p.message]
     summary, store, _ = _published([TIE_MEDLINE], tmp_path)
     article = f"{BASE}/pubmed/3445380"
     terms = _values(store, article, "http://purl.org/spar/fabio/hasSubjectTerm")
