@@ -50,7 +50,6 @@ def build_before(files: list[Path], folder: Path) -> Path:
     from rdfpub.model import Record
     from rdfpub.settings import NLM_TERMS
     from rdfpub.sources import read_records
-    from rdfpub.store import to_ntriples
 
     store_path = folder / "before"
     store = ox.Store(str(store_path))
@@ -59,7 +58,7 @@ def build_before(files: list[Path], folder: Path) -> Path:
         for item in read_records(path):
             if isinstance(item, Record):
                 mapped = mapper.map_record(item)
-                lines += [line[:-1] + f"<{mapped.graph_iri}> ." for line in to_ntriples(mapped.triples).split("\n")]
+                lines += [line[:-1] + f"<{mapped.graph_iri}> ." for line in mapped.lines]
             if len(lines) > 500_000:
                 store.bulk_load("\n".join(lines).encode(), format=ox.RdfFormat.N_QUADS)
                 lines = []

@@ -1,94 +1,132 @@
-"""A fast checker for rdfpub's own shapes: SHACL core evaluated in Python on the record's rdflib graph
-with pyshacl's own rules (datatypes, patterns, counts), and the SPARQL constraints run by Oxigraph.
+"""A fast checker for rdfpub's own shapes: SHACL core evaluated in Python on the record's N-Triples
+terms with pyshacl's own rules (datatypes, patterns, counts), and the SPARQL constraints run by Oxigraph.
 
 pyshacl takes ~200 ms for a PubMed record with these shapes (most of it rdflib evaluating the
-SPARQL constraints); this takes a few. tests/test_fast_validation.py proves both report the same
-problems on the same good and broken records.
+SPARQL constraints); this takes about two. The shapes are compiled once into plain Python closures
+over strings: a record's terms stay the text N-Triples gives them ('<iri>', '"text"@en'), and
+become rdflib terms only when reported, or when a datatype's value must be read.
+tests/test_fast_validation.py proves both report the same problems on the same good and broken records.
 """
 
 from __future__ import annotations
 
-import pyoxigraph as ox
+from collections.abc import Callable, Collection
+from functools import lru_cache
+
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SH, XSD
 from rdflib.term import Node
 
+from rdfpub.record_data import Data
+from rdfpub.record_lines import escape, lexical_form, literal_datatype
 from rdfpub.shapes_model import Shape, read_shapes
+from rdfpub.sparql_constraints import SparqlConstraint, run_alone, run_batched
 
-# The hot loops compare plain strings: rdflib terms compare in Python, and rdflib Namespace
-# attributes are rebuilt on every access.
-MIN_COUNT, MAX_COUNT, HAS_VALUE, DATATYPE, NODE_KIND, PATTERN, MIN_LENGTH, CLASS, IN, OR, NOT, MIN_INCLUSIVE = (
-    "minCount", "maxCount", "hasValue", "datatype", "nodeKind", "pattern", "minLength", "class", "in", "or",
-    "not", "minInclusive")
-TARGET_CLASS, TARGET_SUBJECTS_OF = SH.targetClass, SH.targetSubjectsOf
-TYPE, SUBCLASS, LANG_STRING, STRING = RDF.type, RDFS.subClassOf, RDF.langString, XSD.string
+TYPE, SUBCLASS = f"<{RDF.type}>", f"<{RDFS.subClassOf}>"
+STRING, LANG_STRING = str(XSD.string), str(RDF.langString)
 
-
-def _coded(shapes: list[Shape]) -> list[Shape]:
-    """The shapes with each constraint parameter replaced by its SHACL local name, once."""
-    seen: set[int] = set()
-
-    def visit(shape: Shape) -> None:
-        if id(shape) in seen:
-            return
-        seen.add(id(shape))
-        shape.constraints = [(str(parameter)[len(str(SH)):], rule) for parameter, rule in shape.constraints]
-        for _, rule in shape.constraints:
-            for member in (rule if isinstance(rule, list) else [rule]):
-                if isinstance(member, Shape):
-                    visit(member)
-        for prop in shape.properties:
-            visit(prop)
-
-    for shape in shapes:
-        visit(shape)
-    return shapes
-
+# What each sh:nodeKind allows, by the first character of the term's N-Triples form.
 _KINDS = {
-    SH.IRI: (URIRef,), SH.Literal: (Literal,), SH.BlankNode: (BNode,), SH.BlankNodeOrIRI: (BNode, URIRef),
-    SH.BlankNodeOrLiteral: (BNode, Literal), SH.IRIOrLiteral: (URIRef, Literal),
+    SH.IRI: "<", SH.Literal: '"', SH.BlankNode: "_", SH.BlankNodeOrIRI: "_<", SH.BlankNodeOrLiteral: '_"',
+    SH.IRIOrLiteral: '<"',
 }
 
 
-def _to_ox(term: Node):
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if term.language:
-        return ox.Literal(str(term), language=term.language)
-    return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or XSD.string)))
+def to_ntriples(node: Node) -> str:
+    """An rdflib term from the shapes in the record's canonical N-Triples form."""
+    if isinstance(node, URIRef):
+        return f"<{node}>"
+    if isinstance(node, BNode):
+        return f"_:{node}"
+    if node.language:
+        return f"{escape(str(node))}@{node.language}"
+    return escape(str(node)) + (f"^^<{node.datatype}>" if node.datatype else "")
 
 
-def from_oxigraph(term) -> Node:
-    """A pyoxigraph term as the rdflib term of the same value (plain xsd:string literals stay plain)."""
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    datatype = term.datatype.value
-    return Literal(term.value, datatype=None if datatype == str(XSD.string) else URIRef(datatype))
+
+# A compiled constraint: (data, focus, values) -> the failing values (None for a count failure).
+Check = Callable[[Data, str, Collection], Collection]
+# A compiled value test: (data, value) -> whether the value passes.
+Test = Callable[[Data, str], bool]
 
 
-class Index:
-    """A record graph as two dictionaries (subject -> predicate -> objects, predicate -> object ->
-    subjects): every lookup the checker makes is then two dict gets."""
+class Compiled:
+    """One shape made into closures: its own checks on its value nodes, and its property shapes."""
 
-    def __init__(self, triples):
-        self.triples = triples if isinstance(triples, (set, frozenset, list)) else list(triples)
-        self.out: dict = {}
-        self.back: dict = {}
-        for s, p, o in self.triples:
-            self.out.setdefault(s, {}).setdefault(p, []).append(o)
-            self.back.setdefault(p, {}).setdefault(o, []).append(s)
+    def __init__(self, shape: Shape, compile_shape: Callable[[Shape], "Compiled"]):
+        self.shape = shape
+        if shape.path is None:
+            self.values = None
+        elif isinstance(shape.path, tuple):
+            predicate = to_ntriples(shape.path[1])
+            self.values = lambda data, node: data.subjects(predicate, node)
+        else:
+            predicate = to_ntriples(shape.path)
+            self.values = lambda data, node: data.objects(node, predicate)
+        self.checks: list[Check] = [_compile(parameter, rule, compile_shape) for parameter, rule in shape.constraints]
+        self.properties = [compile_shape(prop) for prop in shape.properties]
 
-    def objects(self, subject, predicate) -> list:
-        return self.out.get(subject, {}).get(predicate, [])
+    def value_nodes(self, data: Data, node: str):
+        """The node itself, or its values along the path (a dict used as an ordered set)."""
+        return [node] if self.values is None else self.values(data, node)
 
-    def subjects(self, predicate, value) -> list:
-        return self.back.get(predicate, {}).get(value, [])
+    def conforms(self, data: Data, node: str) -> bool:
+        """Whether `node` conforms (as a member of sh:or, or the shape of sh:not)."""
+        values = self.value_nodes(data, node)
+        if any(check(data, node, values) for check in self.checks):
+            return False
+        return not any(check(data, node, prop.value_nodes(data, node))
+                       for prop in self.properties for check in prop.checks)
+
+
+def _compile(parameter: URIRef, rule, compile_shape) -> Check:
+    name = str(parameter)[len(str(SH)):]
+    if name == "minCount":
+        least = int(rule)
+        return lambda data, focus, values: [None] if len(values) < least else []
+    if name == "maxCount":
+        most = int(rule)
+        return lambda data, focus, values: [None] if len(values) > most else []
+    if name == "hasValue":
+        wanted = to_ntriples(rule)
+        return lambda data, focus, values: [] if wanted in values else [None]
+    test = _value_test(name, rule, compile_shape)
+    return lambda data, focus, values: [value for value in values if not test(data, value)] if values else ()
+
+
+def _value_test(name: str, rule, compile_shape) -> Test:
+    if name == "datatype":
+        datatype = str(rule)
+        return lambda data, value: _datatype_ok(value, datatype)
+    if name == "nodeKind":
+        starts = _KINDS[rule]
+        return lambda data, value: value[0] in starts
+    if name == "pattern":
+        search = rule.search
+        return lambda data, value: value[0] != "_" and search(_text(value)) is not None
+    if name == "minLength":
+        least = int(rule)
+        return lambda data, value: value[0] != "_" and len(_text(value)) >= least
+    if name == "class":
+        rdf_class = to_ntriples(rule)
+        return lambda data, value: value[0] != '"' and _instance_of(data, value, rdf_class)
+    if name == "minInclusive":
+        return lambda data, value: _at_least(data.rdflib(value), rule)
+    if name == "in":
+        allowed = frozenset(to_ntriples(member) for member in rule)
+        return lambda data, value: value in allowed
+    if name == "or":
+        members = [compile_shape(member) for member in rule]
+        return lambda data, value: any(member.conforms(data, value) for member in members)
+    if name == "not":
+        negated = compile_shape(rule)
+        return lambda data, value: not negated.conforms(data, value)
+    raise AssertionError(f"unhandled constraint sh:{name}")
+
+
+def _text(value: str) -> str:
+    """What pyshacl matches a pattern or length against: an IRI itself, a literal's lexical form."""
+    return value[1:-1] if value[0] == "<" else lexical_form(value)
 
 
 class FastChecker:
@@ -96,126 +134,80 @@ class FastChecker:
     value, message) tuples in the same terms as pyshacl's report."""
 
     def __init__(self, shapes: Graph):
-        self.shapes = _coded(read_shapes(shapes))
+        self.shapes = read_shapes(shapes)
+        compiled: dict[int, Compiled] = {}
 
-    def check(self, triples, ntriples: str | None = None) -> list[tuple]:
-        """The problems in `triples`; `ntriples`, the same triples as N-Triples text when the
-        caller has it, loads the SPARQL constraints' store far faster than term by term."""
-        data = Index(triples)
-        results: list[tuple] = []
-        store = None
-        for shape in self.shapes:
-            focus_nodes = self._targets(data, shape)
-            if not focus_nodes:
-                continue
-            for focus in focus_nodes:
-                self._node(data, shape, focus, results)
-            if shape.sparql:
-                if store is None:
-                    store = ox.Store()
-                    if ntriples is not None:
-                        store.load(ntriples.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
-                    else:
-                        store.extend(ox.Quad(_to_ox(s), _to_ox(p), _to_ox(o)) for s, p, o in data.triples)
+        def compile_shape(shape: Shape) -> Compiled:
+            found = compiled.get(id(shape))
+            if found is None:
+                found = compiled[id(shape)] = Compiled(shape, compile_shape)
+            return found
+
+        self._compiled = [compile_shape(shape) for shape in self.shapes]
+        self._targets = [_target_finder(shape) for shape in self.shapes]
+        self._sparql = {id(shape): [SparqlConstraint(check.select, check.message) for check in shape.sparql]
+                        for shape in self.shapes if shape.sparql}
+
+    def check(self, ntriples: str) -> list[tuple]:
+        """The problems in a record's triples, given as N-Triples text."""
+        return self.check_batch([ntriples])[0]
+
+    def check_batch(self, texts: list[str]) -> list[list[tuple]]:
+        """The problems of each record of a batch, each given as N-Triples text. The SPARQL
+        constraints that can be run for the whole batch at once are (rdfpub/sparql_batch_form.py)."""
+        datas = [Data(text) for text in texts]
+        results: list[list[tuple]] = [[] for _ in texts]
+        batched: dict[int, list[tuple]] = {}  # record -> its (shape, constraint, focus nodes) run in the batch
+        for index, data in enumerate(datas):
+            alone = []
+            for compiled, targets in zip(self._compiled, self._targets):
+                focus_nodes = targets(data)
+                if not focus_nodes:
+                    continue
                 for focus in focus_nodes:
-                    self._sparql(store, shape, focus, results)
+                    self._node(data, compiled, focus, results[index])
+                shape = compiled.shape
+                for constraint in self._sparql.get(id(shape), ()):
+                    if constraint.may_answer(data):
+                        together = len(texts) > 1 and constraint.batch_query is not None and not data.blank
+                        (batched.setdefault(index, []) if together else alone).append((shape, constraint, focus_nodes))
+            if alone:
+                run_alone(data, alone, results[index])
+        if batched:
+            run_batched(datas, batched, results)
         return results
 
     @staticmethod
-    def _targets(data: Index, shape: Shape) -> list[Node]:
-        found: dict[Node, None] = {}
-        for kind, value in shape.targets:
-            if kind == TARGET_CLASS:
-                found.update(dict.fromkeys(data.subjects(TYPE, value)))
-            elif kind == TARGET_SUBJECTS_OF:
+    def _node(data: Data, compiled: Compiled, focus: str, results: list) -> None:
+        shape = compiled.shape
+        own = [focus]
+        for check in compiled.checks:
+            for value in check(data, focus, own):
+                results.append((shape.severity, shape.name, data.rdflib(focus), None, data.rdflib(value), shape.message))
+        for prop in compiled.properties:
+            values = prop.values(data, focus)
+            for check in prop.checks:
+                for value in check(data, focus, values):
+                    results.append((prop.shape.severity, prop.shape.name, data.rdflib(focus), prop.shape.path,
+                                    data.rdflib(value), prop.shape.message))
+
+def _target_finder(shape: Shape) -> Callable[[Data], list[str]]:
+    """The focus nodes of a shape in a record, without repeats, in the order they were found."""
+    targets = [(kind, to_ntriples(value)) for kind, value in shape.targets]
+
+    def find(data: Data) -> list[str]:
+        found: dict[str, None] = {}
+        for kind, value in targets:
+            if kind == SH.targetClass:
+                found.update(data.subjects(TYPE, value))
+            elif kind == SH.targetSubjectsOf:
                 for subjects in data.back.get(value, {}).values():
-                    found.update(dict.fromkeys(subjects))
+                    found.update(subjects)
             else:
-                found.update(dict.fromkeys(data.back.get(value, {})))
+                found.update(data.back.get(value, {}))
         return list(found)
 
-    def _node(self, data: Index, shape: Shape, focus: Node, results: list) -> None:
-        for problem_value in self._failures(data, shape, focus, [focus]):
-            results.append((shape.severity, shape.name, focus, None, problem_value, shape.message))
-        for prop in shape.properties:
-            values = self._values(data, focus, prop.path)
-            for problem_value in self._failures(data, prop, focus, values):
-                results.append((prop.severity, prop.name, focus, prop.path, problem_value, prop.message))
-
-    @staticmethod
-    def _values(data: Index, focus: Node, path) -> list[Node]:
-        if isinstance(path, tuple):
-            return list(dict.fromkeys(data.subjects(path[1], focus)))
-        return list(dict.fromkeys(data.objects(focus, path)))
-
-    def _conforms(self, data: Index, shape: Shape, node: Node) -> bool:
-        """Whether `node` conforms to `shape` (a member of sh:or, or the shape of sh:not); a member
-        with a path constrains the node's values along that path."""
-        own_values = self._values(data, node, shape.path) if shape.path is not None else [node]
-        if any(True for _ in self._failures(data, shape, node, own_values)):
-            return False
-        return all(not any(True for _ in self._failures(data, prop, node, self._values(data, node, prop.path)))
-                   for prop in shape.properties)
-
-    def _failures(self, data: Index, shape: Shape, focus: Node, values: list[Node]):
-        """Yields the failing value node of each failure (None for a count failure)."""
-        for parameter, rule in shape.constraints:
-            if parameter == MIN_COUNT:
-                if len(values) < int(rule):
-                    yield None
-            elif parameter == MAX_COUNT:
-                if len(values) > int(rule):
-                    yield None
-            elif parameter == HAS_VALUE:
-                if rule not in values:
-                    yield None
-            else:
-                for value in values:
-                    if not self._value_ok(data, parameter, rule, value):
-                        yield value
-
-    def _value_ok(self, data: Index, parameter: URIRef, rule, value: Node) -> bool:
-        if parameter == DATATYPE:
-            return _datatype_ok(value, rule)
-        if parameter == NODE_KIND:
-            return isinstance(value, _KINDS[rule])
-        if parameter == PATTERN:
-            return not isinstance(value, BNode) and rule.search(str(value)) is not None
-        if parameter == MIN_LENGTH:
-            return not isinstance(value, BNode) and len(str(value)) >= int(rule)
-        if parameter == CLASS:
-            return not isinstance(value, Literal) and _instance_of(data, value, rule)
-        if parameter == MIN_INCLUSIVE:
-            return _at_least(value, rule)
-        if parameter == IN:
-            return value in rule
-        if parameter == OR:
-            return any(self._conforms(data, member, value) for member in rule)
-        if parameter == NOT:
-            return not self._conforms(data, rule, value)
-        raise AssertionError(f"unhandled constraint {parameter}")
-
-    @staticmethod
-    def _sparql(store: ox.Store, shape: Shape, focus: Node, results: list) -> None:
-        """Runs each SPARQL constraint with $this pre-bound to the focus node (SHACL 1.0, 5.3.1),
-        reporting and templating messages the way pyshacl does."""
-        for check in shape.sparql:
-            seen = set()
-            solutions = store.query(check.select, substitutions={ox.Variable("this"): _to_ox(focus)})
-            variables = solutions.variables
-            for row in solutions:
-                bound = {v.value: from_oxigraph(row[v]) for v in variables if row[v] is not None}
-                bound.setdefault("this", focus)
-                key = tuple(sorted(bound.items()))
-                if key in seen:
-                    continue
-                seen.add(key)
-                message = check.message or shape.message
-                if message:
-                    for name, term in bound.items():
-                        message = message.replace("{?" + name + "}", str(term)).replace("{$" + name + "}", str(term))
-                results.append((shape.severity, shape.name, bound["this"], bound.get("path"), bound.get("value"),
-                                message))
+    return find
 
 
 def _at_least(value: Node, minimum: Literal) -> bool:
@@ -228,7 +220,7 @@ def _at_least(value: Node, minimum: Literal) -> bool:
         return False
 
 
-def _instance_of(data: Index, node: Node, rdf_class: URIRef) -> bool:
+def _instance_of(data: Data, node: str, rdf_class: str) -> bool:
     """SHACL instance: a type of the node is the class or, through rdfs:subClassOf in the data, below it."""
     seen, pending = set(), list(data.objects(node, TYPE))
     while pending:
@@ -241,22 +233,29 @@ def _instance_of(data: Index, node: Node, rdf_class: URIRef) -> bool:
     return False
 
 
-def _datatype_ok(value: Node, datatype: URIRef) -> bool:
+def _datatype_ok(value: str, datatype: str) -> bool:
     """pyshacl's rule: the literal's datatype is the one asked for and rdflib reads it as well-formed
     (a plain literal counts as xsd:string, a language-tagged one as rdf:langString)."""
-    if not isinstance(value, Literal):
+    if value[0] != '"':
         return False
-    if value.datatype == datatype:
-        return getattr(value, "ill_typed", None) is not True and _python_type_ok(value, datatype)
-    if value.datatype is None and value.language is None and datatype == STRING:
-        return True
-    return datatype == LANG_STRING and bool(value.language)
+    found, language = literal_datatype(value)
+    if language:
+        return datatype == LANG_STRING
+    if found is None:
+        return datatype == STRING
+    return found == datatype and _well_formed(lexical_form(value), datatype)
 
 
-def _python_type_ok(value: Literal, datatype: URIRef) -> bool:
+@lru_cache(maxsize=65536)
+def _well_formed(lexical: str, datatype: str) -> bool:
+    literal = Literal(lexical, datatype=URIRef(datatype), normalize=False)
+    return getattr(literal, "ill_typed", None) is not True and _python_type_ok(literal, datatype)
+
+
+def _python_type_ok(value: Literal, datatype: str) -> bool:
     import datetime
     from decimal import Decimal
     expected = {XSD.string: (str, bytes), XSD.integer: (int,), XSD.float: (float,), XSD.decimal: (Decimal,),
                 XSD.boolean: (bool,), XSD.date: (datetime.date,), XSD.time: (datetime.time,),
-                XSD.dateTime: (datetime.datetime,)}.get(datatype)
+                XSD.dateTime: (datetime.datetime,)}.get(URIRef(datatype))
     return expected is None or isinstance(value.value, expected)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ctypes
+import gc
 import multiprocessing
 import os
 import signal
@@ -98,6 +99,19 @@ def _start_worker(settings: Settings) -> None:
     global _worker
     _die_with_parent()
     _worker = Preparer(settings)
+    _collect_less()
+
+
+def _collect_less() -> tuple[int, int, int]:
+    """Has Python's cycle collector run less often (returns the old thresholds). Mapping and
+    checking a record makes many small objects that live a moment and hold no cycles; at the
+    default thresholds the collector ran every few hundred of them and took ~15 % of the time.
+    The objects alive now (shapes, caches) are moved out of its reach for good."""
+    old = gc.get_threshold()
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 20)
+    return old
 
 
 def _die_with_parent() -> None:
@@ -225,11 +239,16 @@ def run(paths: Iterable[Path], settings: Settings, store: Store | None = None, f
                                                      position=r.position)
             for r in results if not isinstance(r, Deletion)])
 
+    thresholds = _collect_less()
     try:
         _prepare_all(paths, settings, format_name, workers, batch_size, finish)
     finally:
-        if publisher is not None:
-            report(publisher.close())
+        try:
+            if publisher is not None:
+                report(publisher.close())
+        finally:
+            gc.set_threshold(*thresholds)
+            gc.unfreeze()
     return summary
 
 

@@ -11,7 +11,6 @@ from rdfpub.mapping import MappedRecord, Mapper, source_file_name
 from rdfpub.model import Deletion, Record, Unreadable
 from rdfpub.settings import Settings
 from rdfpub.shared_graph import GraphWrite
-from rdfpub.store import to_ntriples
 from rdfpub.validation import Problem, Validator
 
 
@@ -66,8 +65,8 @@ class Outcome:
 def graph_write(mapped: MappedRecord) -> GraphWrite:
     """A mapped record as the store writes it: its own graph, and its share of the shared graph."""
     placement = mapped.placement
-    return GraphWrite(mapped.graph_iri, to_ntriples(placement.own), to_ntriples(placement.shared),
-                      tuple(sorted((graph, to_ntriples(triples)) for graph, triples in placement.about_works.items())),
+    return GraphWrite(mapped.graph_iri, "\n".join(sorted(placement.own)), "\n".join(sorted(placement.shared)),
+                      tuple(sorted((graph, "\n".join(sorted(lines))) for graph, lines in placement.about_works.items())),
                       mapped.article_iri)
 
 
@@ -100,22 +99,46 @@ class Preparer:
     def prepare(self, item: Record | Deletion | Unreadable) -> Prepared | Outcome | Deletion:
         """A record's publishable triples, or its rejection; never raises for bad data.
         Deletions, and outcomes made while reading, pass through unchanged."""
-        if isinstance(item, (Deletion, Outcome)):
-            return item
-        if isinstance(item, Unreadable):
-            return rejected(item, item.reason)
+        return self.prepare_batch([item])[0]
+
+    def prepare_batch(self, items: list) -> list:
+        """Each item prepared (see prepare), the records checked together (faster); a record that
+        breaks the mapper or the checker is rejected alone, its neighbours checked without it."""
+        results: list = list(items)
+        mapped: dict[int, tuple[MappedRecord, GraphWrite]] = {}
+        for index, item in enumerate(items):
+            if isinstance(item, Unreadable):
+                results[index] = rejected(item, item.reason)
+            elif isinstance(item, Record):
+                try:
+                    record = self.mapper.map_record(item)
+                    mapped[index] = (record, graph_write(record))
+                except Exception as error:  # a bug on one record must not take its neighbours down
+                    results[index] = _could_not(item, error)
+        indexes = list(mapped)
         try:
-            mapped = self.mapper.map_record(item)
-            write = graph_write(mapped)
-            problems = self.validator.problems(mapped.triples, write.all_ntriples)
-        except Exception as error:  # a bug on one record must not take its neighbours down
-            return rejected(item, f"could not be mapped or checked ({type(error).__name__}: {error}); "
-                                  "please report this record")
+            found = self.validator.problems_of_batch([mapped[i][1].all_ntriples for i in indexes])
+        except Exception:  # then record by record, so only the record at fault is rejected
+            found = []
+            for index in indexes:
+                try:
+                    found.append(self.validator.problems(ntriples=mapped[index][1].all_ntriples))
+                except Exception as error:
+                    found.append(error)
+        for index, problems in zip(indexes, found):
+            item, (record, write) = items[index], mapped[index]
+            results[index] = _could_not(item, problems) if isinstance(problems, Exception) else \
+                self._verdict(item, record, write, problems)
+        return results
+
+    @staticmethod
+    def _verdict(item: Record, mapped: MappedRecord, write: GraphWrite, problems: list[Problem]) -> Prepared | Outcome:
         violations = [p for p in problems if p.severity == "Violation"]
         if violations:
             return rejected(item, f"{len(violations)} violation(s) of the shapes; not stored", tuple(problems))
         return Prepared(item.label, item.source.name, item.source.position, item.article.pmid,
                         write, mapped.digest, mapped.version, mapped.revised, tuple(problems), item.source.format)
 
-    def prepare_batch(self, items: list) -> list:
-        return [self.prepare(item) for item in items]
+
+def _could_not(item: Record, error: Exception) -> Outcome:
+    return rejected(item, f"could not be mapped or checked ({type(error).__name__}: {error}); please report this record")

@@ -213,3 +213,15 @@ PREFIXES: dict[str, str] = {
     "foaf": str(FOAF), "prov": str(PROV), "void": str(VOID), "dcat": str(DCAT), "owl": str(OWL),
     "rdf": str(RDF), "rdfs": str(RDFS), "xsd": str(XSD), "sh": str(SH),
 }
+
+
+def _resolved(*namespaces: type[DefinedNamespace]) -> None:
+    """Each declared term stored as a plain class attribute: a DefinedNamespace checks the name on
+    every access (3.6 us, more than the rest of writing a triple), a class attribute is looked up."""
+    for namespace in namespaces:
+        for name in (n for n in namespace.__annotations__ if not n.startswith("_")):
+            type.__setattr__(namespace, name, namespace._NS[name])
+
+
+_resolved(FABIO, CITO, DATACITE, LITERAL, PRO, OCO, FRBR, PRISM, BIRO, FRAPO, C4O,
+          DCTERMS, FOAF, PROV, OWL, RDF, RDFS, XSD, VOID, DCAT, SH)

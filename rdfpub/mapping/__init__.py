@@ -1,4 +1,5 @@
-"""Turns a Record into the RDF graph of one record (SPAR vocabularies plus shortcut triples); the only code that makes triples."""
+"""Turns a Record into the RDF of one record (SPAR vocabularies plus shortcut triples), as N-Triples
+lines sorted by the graph that holds each; the only code that makes triples."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from datetime import datetime, timezone
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, FOAF, PROV, XSD
 
 from rdfpub import __version__
@@ -19,18 +20,19 @@ from rdfpub.mapping.links import map_links
 from rdfpub.mapping.people import map_people
 from rdfpub.mapping.placement import Placement, place
 from rdfpub.mapping.subjects import map_subjects
+from rdfpub.mapping.terms import integer, iri, typed
 from rdfpub.model import Record
 
 
 @dataclass(frozen=True)
 class MappedRecord:
-    """A record's RDF: the named graph it is stored in, its article's IRI, all its triples (what
-    the shapes check) and where each is stored, and a digest of them that leaves out the
-    generation time (equal digests: nothing to re-publish)."""
+    """A record's RDF: the named graph it is stored in, its article's IRI, all its triples as
+    N-Triples lines (what the shapes check) and where each is stored, and a digest of them that
+    leaves out the generation time (equal digests: nothing to re-publish)."""
 
     graph_iri: str
     article_iri: str
-    triples: frozenset
+    lines: frozenset[str]
     placement: Placement
     digest: str
     version: int
@@ -40,7 +42,16 @@ class MappedRecord:
     @cached_property
     def graph(self) -> Graph:
         """The triples as an rdflib Graph, made on demand (pyshacl and tests want one)."""
-        return as_graph(self.triples, self.vocab)
+        return as_graph(self.lines, self.vocab)
+
+    @property
+    def triples(self) -> frozenset:
+        """The triples as rdflib terms."""
+        return frozenset(self.graph)
+
+    @property
+    def ntriples(self) -> str:
+        return "\n".join(sorted(self.lines))
 
 
 def source_file_name(source: str) -> str:
@@ -48,9 +59,8 @@ def source_file_name(source: str) -> str:
     return source.replace("\\", "/").rsplit("/", 1)[-1]
 
 
-def digest_of(triples, ignore: URIRef) -> str:
-    lines = sorted(f"{s.n3()} {p.n3()} {o.n3()}" for s, p, o in triples if p != ignore)
-    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
+def digest_of(lines) -> str:
+    return hashlib.sha256("\n".join(sorted(lines)).encode("utf-8")).hexdigest()
 
 
 class Mapper:
@@ -69,16 +79,17 @@ class Mapper:
         map_people(builder, node, article.authors, "author")
         map_subjects(builder, node, article)
         map_links(builder, node, record)
-        graph_iri = URIRef(self.iris.record_graph(str(node)))
+        graph_iri = iri(self.iris.record_graph(str(node)))
         self._provenance(builder, graph_iri, node, record)
-        digest = digest_of(builder.triples, PROV.generatedAtTime)
+        # The digest leaves out only the generation time, added after it.
+        digest = digest_of(builder.lines)
         builder.add(graph_iri, builder.term("contentDigest"), digest)
         when = (generated_at or datetime.now(timezone.utc)).replace(microsecond=0)
         # UTC written with "Z", the canonical form Oxigraph stores, so the stored graph is the validated one.
         stamp = when.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-        builder.add(graph_iri, PROV.generatedAtTime, Literal(stamp, datatype=XSD.dateTime, normalize=False))
-        return MappedRecord(str(graph_iri), str(node), frozenset(builder.triples),
-                            place(builder, node, graph_iri), digest, article.pmid_version or 1, record.revised.isoformat() if record.revised else "",
+        builder.add(graph_iri, PROV.generatedAtTime, typed(stamp, str(XSD.dateTime)))
+        return MappedRecord(str(graph_iri), str(node), frozenset(builder.lines), place(builder, node, graph_iri),
+                            digest, article.pmid_version or 1, record.revised.isoformat() if record.revised else "",
                             self.iris.vocab)
 
     def _provenance(self, builder: GraphBuilder, graph_iri: URIRef, node: URIRef, record: Record) -> None:
@@ -91,10 +102,9 @@ class Mapper:
         builder.add(graph_iri, builder.term("generator"), f"rdfpub {__version__}")
         pmid = normalize_pmid(record.article.pmid) if record.article.pmid else None
         if pmid:
-            builder.add(graph_iri, PROV.wasDerivedFrom, URIRef(PUBMED_PAGE.format(pmid)))
+            builder.add(graph_iri, PROV.wasDerivedFrom, iri(PUBMED_PAGE.format(pmid)))
         if record.article.pmid_version:
-            builder.add(graph_iri, builder.term("pmidVersion"),
-                        Literal(record.article.pmid_version, datatype=XSD.integer))
+            builder.add(graph_iri, builder.term("pmidVersion"), integer(record.article.pmid_version))
         builder.add(graph_iri, builder.term("citationStatus"), record.status)
         builder.add(graph_iri, builder.term("citationOwner"), record.owner)
         builder.add(graph_iri, builder.term("publicationStatus"), record.publication_status)

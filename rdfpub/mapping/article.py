@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import re
 
-from rdflib import Literal, URIRef
-from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, XSD
+from rdflib import URIRef
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS
 
 from rdfpub.identifiers import normalize_doi, normalize_pmcid, normalize_pmid
 from rdfpub.iris import (
     BIO2RDF_PUBMED, LANGUAGE, PMC_PAGE, PUBMED_PAGE, doi_iri, external, identifiers_org)
 from rdfpub.mapping.builder import GraphBuilder
 from rdfpub.mapping.languages import vernacular_language
+from rdfpub.mapping.terms import integer, iri, tagged
 from rdfpub.mapping.venue import map_venue
 from rdfpub.model import Article, Identifier
 from rdfpub.vocab import DATACITE, FABIO, LITERAL, PRISM, PUBLICATION_TYPE_CLASSES
@@ -28,8 +29,8 @@ def article_iri(builder: GraphBuilder, item: Article) -> URIRef:
     """The IRI an article is known by: its PMID, else (for a cited work) its DOI, else its content."""
     pmid = normalize_pmid(item.pmid) if item.pmid else None
     if pmid is None and item.pmid is None and item.doi and (doi := normalize_doi(item.doi)):
-        return URIRef(builder.iris.article_by_doi(doi))
-    return URIRef(builder.iris.article(item, pmid))
+        return iri(builder.iris.article_by_doi(doi))
+    return iri(builder.iris.article(item, pmid))
 
 
 def map_article(builder: GraphBuilder, item: Article, full: bool = True) -> URIRef:
@@ -46,7 +47,7 @@ def map_article(builder: GraphBuilder, item: Article, full: bool = True) -> URIR
         builder.add(node, builder.term("publicationTypeName"), publication_type.name)
         if publication_type.name in PUBLICATION_TYPE_CLASSES:
             builder.types(node, PUBLICATION_TYPE_CLASSES[publication_type.name])
-    vernacular = Literal(item.vernacular_title, lang=vernacular_language(item.languages)) \
+    vernacular = tagged(item.vernacular_title, vernacular_language(item.languages)) \
         if item.vernacular_title else None
     if item.title:
         builder.add(node, DCTERMS.title, item.title)
@@ -64,7 +65,7 @@ def map_article(builder: GraphBuilder, item: Article, full: bool = True) -> URIR
     for code in item.languages:
         code = code.strip().lower()
         if _LANGUAGE_CODE.fullmatch(code):
-            builder.add(node, DCTERMS.language, URIRef(external(LANGUAGE, code)))
+            builder.add(node, DCTERMS.language, iri(external(LANGUAGE, code)))
     builder.add(node, DCTERMS.rights, item.copyright)
     for note in item.notes:
         builder.add(node, RDFS.comment, note)
@@ -75,20 +76,20 @@ def _abstract(builder: GraphBuilder, node: URIRef, item: Article) -> None:
     builder.add(node, DCTERMS.abstract, item.abstract)
     labelled = [section for section in item.abstract_sections if section.label or section.category]
     for position, section in enumerate(labelled, start=1):
-        part = URIRef(builder.iris.abstract_section(str(node), position))
+        part = iri(builder.iris.abstract_section(str(node), position))
         builder.add(node, builder.term("hasAbstractSection"), part)
         builder.types(part, builder.term("AbstractSection"))
         builder.add(part, RDFS.label, section.label)
         builder.add(part, builder.term("nlmCategory"), section.category)
         builder.add(part, RDF.value, section.text)
-        builder.add(part, builder.term("position"), Literal(position, datatype=XSD.integer))
+        builder.add(part, builder.term("position"), integer(position))
     for other in item.other_abstracts:
         builder.add(node, builder.term("otherAbstract"), other.text)
 
 
 def identifier_node(builder: GraphBuilder, scheme: URIRef, value: str) -> URIRef:
     """A DataCite identifier node (the OpenCitations way of naming an identifier), described."""
-    identifier = URIRef(builder.iris.identifier(str(scheme).rsplit("/", 1)[1], value))
+    identifier = iri(builder.iris.identifier(str(scheme).rsplit("/", 1)[1], value))
     builder.types(identifier, DATACITE.Identifier)
     builder.add(identifier, DATACITE.usesIdentifierScheme, scheme)
     builder.add(identifier, LITERAL.hasLiteralValue, value)
@@ -107,13 +108,13 @@ def work_identity(builder: GraphBuilder, node: URIRef, pmid: str | None, doi: st
     if pmid:
         builder.add(node, FABIO.hasPubMedId, pmid)
         _identifier(builder, node, DATACITE.pmid, pmid)
-        builder.add(node, RDFS.seeAlso, URIRef(PUBMED_PAGE.format(pmid)))
-        builder.add(node, OWL.sameAs, URIRef(identifiers_org("pubmed", pmid)))
-        builder.add(node, OWL.sameAs, URIRef(BIO2RDF_PUBMED.format(pmid)))
+        builder.add(node, RDFS.seeAlso, iri(PUBMED_PAGE.format(pmid)))
+        builder.add(node, OWL.sameAs, iri(identifiers_org("pubmed", pmid)))
+        builder.add(node, OWL.sameAs, iri(BIO2RDF_PUBMED.format(pmid)))
     elif doi:
         builder.add(node, PRISM.doi, doi)
         _identifier(builder, node, DATACITE.doi, doi)
-        builder.add(node, OWL.sameAs, URIRef(doi_iri(doi)))
+        builder.add(node, OWL.sameAs, iri(doi_iri(doi)))
 
 
 def _identifiers(builder: GraphBuilder, node: URIRef, item: Article) -> None:
@@ -127,7 +128,7 @@ def _identifiers(builder: GraphBuilder, node: URIRef, item: Article) -> None:
     pmid = normalize_pmid(item.pmid) if item.pmid else None
     pmcid = _secondary(builder, node, "PMCID", item.pmcid, normalize_pmcid)
     doi = _secondary(builder, node, "DOI", doi_text, normalize_doi)
-    keyed_by_doi = node == URIRef(builder.iris.article_by_doi(doi)) if doi else False
+    keyed_by_doi = node == iri(builder.iris.article_by_doi(doi)) if doi else False
     with builder.recording_identity():
         work_identity(builder, node, pmid, doi if keyed_by_doi else None)
     if item.pmid is not None and item.pmid.strip() and not pmid:
@@ -136,11 +137,11 @@ def _identifiers(builder: GraphBuilder, node: URIRef, item: Article) -> None:
     if pmcid:
         builder.add(node, FABIO.hasPubMedCentralId, pmcid)
         _identifier(builder, node, DATACITE.pmcid, pmcid)
-        builder.add(node, RDFS.seeAlso, URIRef(PMC_PAGE.format(pmcid)))
+        builder.add(node, RDFS.seeAlso, iri(PMC_PAGE.format(pmcid)))
     if doi and not keyed_by_doi:
         builder.add(node, PRISM.doi, doi)
         _identifier(builder, node, DATACITE.doi, doi)
-        builder.add(node, OWL.sameAs, URIRef(doi_iri(doi)))
+        builder.add(node, OWL.sameAs, iri(doi_iri(doi)))
     for other in _other_ids(item):
         scheme = _OTHER_ID_SCHEMES.get(other.scheme.lower())
         if scheme is not None:

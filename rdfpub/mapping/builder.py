@@ -1,67 +1,79 @@
-"""The graph a record is mapped into, with the small conveniences every mapping module shares."""
+"""The lines a record is mapped into (N-Triples, one triple each), with the small conveniences every
+mapping module shares."""
 
 from __future__ import annotations
 
 from contextlib import contextmanager
+from functools import lru_cache
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, XSD
-from rdflib.term import Node
 
 from rdfpub.iris import Iris
+from rdfpub.mapping.terms import Term, iri, object_term, typed
 from rdfpub.model import PartialDate
+from rdfpub.own_vocabulary import TERM_NAMES
 from rdfpub.vocab import PREFIXES
 
-_DATE_TYPES = {"day": XSD.date, "month": XSD.gYearMonth, "year": XSD.gYear}
-_TYPE = RDF.type
+_DATE_TYPES = {"day": str(XSD.date), "month": str(XSD.gYearMonth), "year": str(XSD.gYear)}
+_TYPE = f"<{RDF.type}> "
 
 
-def as_graph(triples, vocab: str) -> Graph:
+@lru_cache(maxsize=None)
+def _vocabulary_term(vocab: str, name: str) -> URIRef:
+    if name not in TERM_NAMES:
+        raise KeyError(f"'{name}' is not a term of the rdfpub vocabulary (see rdfpub/own_vocabulary.py)")
+    return iri(vocab + name)
+
+
+def as_graph(lines, vocab: str) -> Graph:
+    """The lines as an rdflib Graph with the project's prefixes bound (for pyshacl, and for tests)."""
     graph = Graph(bind_namespaces="none")
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace)
     graph.bind("rdfpub", vocab)
-    for triple in triples:
-        graph.add(triple)
+    graph.parse(data="\n".join(lines), format="nt")
     return graph
 
 
 class GraphBuilder:
-    """Collects one record's triples in a plain set (an rdflib Graph costs several times more per
-    triple, and the hot path never needs one); skips empty values so no module writes a blank literal."""
+    """Collects one record's triples as N-Triples lines in a set (so a triple stated twice is one
+    line); skips empty values so no module writes a blank literal."""
 
     def __init__(self, iris: Iris):
         self.iris = iris
-        self.triples: set[tuple[Node, URIRef, Node]] = set()
+        self.lines: set[str] = set()
         # Articles a record only mentions are described once, by their first mention: two
         # references citing one PMID must not give it two DOIs.
-        self.described: set[URIRef] = set()
+        self.described: set[str] = set()
         self.primary: URIRef | None = None  # the record's own article, once mapped
-        # The triples every mention of a work states alike (article.work_identity): for the
+        # The lines every mention of a work states alike (article.work_identity): for the
         # record's own article too, they go to the shared graph, not the record's.
-        self.identity: set[tuple[Node, URIRef, Node]] = set()
+        self.identity: set[str] = set()
         self._recording = False
+        self._predicates: dict[str, str] = {}
 
-    def add(self, subject: Node, predicate: URIRef, value: Node | str | int | bool | None) -> None:
+    def add(self, subject: URIRef, predicate: URIRef, value) -> None:
         """Adds a triple; a Python value becomes a literal, and None or '' adds nothing."""
         if value is None or value == "":
             return
-        if not isinstance(value, Node):
-            value = Literal(value)
-        self._put((subject, predicate, value))
+        start = self._predicates.get(predicate)
+        if start is None:
+            start = self._predicates[predicate] = f"<{predicate}> "
+        self._put(f"<{subject}> {start}{object_term(value)} .")
 
-    def types(self, subject: Node, *classes: URIRef) -> None:
+    def types(self, subject: URIRef, *classes: URIRef) -> None:
         for rdf_class in classes:
-            self._put((subject, _TYPE, rdf_class))
+            self._put(f"<{subject}> {_TYPE}<{rdf_class}> .")
 
-    def _put(self, triple: tuple[Node, URIRef, Node]) -> None:
-        self.triples.add(triple)
+    def _put(self, line: str) -> None:
+        self.lines.add(line)
         if self._recording:
-            self.identity.add(triple)
+            self.identity.add(line)
 
     @contextmanager
     def recording_identity(self):
-        """Within the block, what is added is also noted as identity triples."""
+        """Within the block, what is added is also noted as identity lines."""
         self._recording = True
         try:
             yield
@@ -69,19 +81,23 @@ class GraphBuilder:
             self._recording = False
 
     def to_graph(self) -> Graph:
-        """The triples as an rdflib Graph with the project's prefixes bound."""
-        return as_graph(self.triples, self.iris.vocab)
+        """The lines as an rdflib Graph with the project's prefixes bound."""
+        return as_graph(self.lines, self.iris.vocab)
 
     def term(self, name: str) -> URIRef:
         """A term of the project vocabulary (a name it does not define raises)."""
-        return URIRef(self.iris.term(name))
+        return _vocabulary_term(self.iris.vocab, name)
 
     @staticmethod
-    def date(date: PartialDate) -> Literal:
+    def date(date: PartialDate) -> Term:
         """A date literal typed by the precision the source really gives."""
-        return Literal(date.isoformat(), datatype=_DATE_TYPES[date.precision])
+        return typed(date.isoformat(), _DATE_TYPES[date.precision])
 
-    def add_date(self, subject: Node, predicate: URIRef, date: PartialDate | None) -> bool:
+    @staticmethod
+    def year(date: PartialDate) -> Term:
+        return typed(f"{date.year:04d}", _DATE_TYPES["year"])
+
+    def add_date(self, subject: URIRef, predicate: URIRef, date: PartialDate | None) -> bool:
         """The date as a typed literal; a date the source gives that is no calendar date (month 13,
         30 February) as written instead, under rdfpub:invalidDate, which the shapes refuse.
         True when a valid date was written."""
@@ -93,7 +109,3 @@ class GraphBuilder:
             return False
         self.add(subject, predicate, self.date(date))
         return True
-
-    @staticmethod
-    def year(date: PartialDate) -> Literal:
-        return Literal(f"{date.year:04d}", datatype=XSD.gYear)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 
-from rdflib import Literal, URIRef
-from rdflib.namespace import DCTERMS, FOAF, XSD
+from rdflib import URIRef
+from rdflib.namespace import DCTERMS, FOAF
 
 from rdfpub.identifiers import normalize_doi, normalize_pmcid, normalize_pmid
 from rdfpub.mapping.article import identifier_node, map_article
 from rdfpub.mapping.builder import GraphBuilder
+from rdfpub.mapping.terms import integer, iri
 from rdfpub.model import Article, Grant, Record, Reference
 from rdfpub.vocab import BIRO, C4O, CITO, DATACITE, FRAPO, FRBR
 
@@ -40,11 +41,11 @@ def map_links(builder: GraphBuilder, node: URIRef, record: Record) -> None:
 def _reference(builder: GraphBuilder, node: URIRef, reference: Reference) -> None:
     """Every reference keeps its text and place; one that names a valid PMID or DOI also cites
     that work. An id naming the citing article itself is a linking artefact, not a citation."""
-    entry = URIRef(builder.iris.reference(str(node), reference.position))
+    entry = iri(builder.iris.reference(str(node), reference.position))
     builder.add(node, FRBR.part, entry)
     builder.types(entry, BIRO.BibliographicReference)
     builder.add(entry, C4O.hasContent, reference.text)
-    builder.add(entry, builder.term("position"), Literal(reference.position, datatype=XSD.integer))
+    builder.add(entry, builder.term("position"), integer(reference.position))
     pmid = normalize_pmid(reference.pmid) if reference.pmid else None
     doi = normalize_doi(reference.doi) if reference.doi else None
     pmcid = normalize_pmcid(reference.pmcid) if reference.pmcid else None
@@ -71,7 +72,7 @@ def _correction(builder: GraphBuilder, node: URIRef, kind: str, text: str | None
         pmid = match.group(1)
     predicate = CORRECTION_PROPERTIES.get(kind)
     pmid = normalize_pmid(pmid) if pmid else None
-    linked = bool(pmid) and URIRef(builder.iris.pubmed_article(pmid)) != node
+    linked = bool(pmid) and iri(builder.iris.pubmed_article(pmid)) != node
     if linked:
         other = map_article(builder, Article(pmid=pmid, kind=""), full=False)
         builder.add(node, predicate or DCTERMS.relation, other)
@@ -82,12 +83,12 @@ def _correction(builder: GraphBuilder, node: URIRef, kind: str, text: str | None
 
 
 def _grant(builder: GraphBuilder, node: URIRef, position: int, grant: Grant) -> None:
-    grant_node = URIRef(builder.iris.grant(str(node), position))
+    grant_node = iri(builder.iris.grant(str(node), position))
     builder.add(node, FRAPO.isSupportedBy, grant_node)
     builder.types(grant_node, FRAPO.Grant)
     builder.add(grant_node, FRAPO.hasGrantNumber, grant.grant_id)
     if grant.agency or grant.acronym or grant.country:
-        agency = URIRef(builder.iris.funding_agency(str(grant_node)))
+        agency = iri(builder.iris.funding_agency(str(grant_node)))
         builder.types(agency, FRAPO.FundingAgency, FOAF.Organization)
         builder.add(agency, FOAF.name, grant.agency)
         builder.add(agency, builder.term("acronym"), grant.acronym)

@@ -12,14 +12,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rdflib import BNode, URIRef
+from rdflib import URIRef
 
 from rdfpub.mapping.builder import GraphBuilder
 
 
 @dataclass(frozen=True)
 class Placement:
-    """A record's triples by graph. `about_works` holds the shared triples about other works, by the
+    """A record's N-Triples lines by graph. `about_works` holds the shared lines about other works, by the
     graph the work's own record has (or would have): what is not its identity (a DOI a reference
     gives, a title a page lists, the pages of its manifestation). A work published with its own
     record says those itself, and the store then keeps its record's copy only."""
@@ -30,21 +30,23 @@ class Placement:
 
 
 def place(builder: GraphBuilder, article: URIRef, graph: URIRef) -> Placement:
-    below = str(article) + "/"
+    # Plain strs: a str never equals a URIRef (rdflib compares the types too).
+    article, graph = str(article), str(graph)
+    below = article + "/"
     own, shared, about_works = set(), set(), {}
     others = {str(work): builder.iris.record_graph(str(work)) for work in builder.described - {article}}
-    for triple in builder.triples:
-        subject = triple[0]
-        if subject == graph or isinstance(subject, BNode) or subject.startswith(below):
-            own.add(triple)
+    for line in builder.lines:
+        subject = line[1:line.index(">")] if line[0] == "<" else None
+        if subject is None or subject == graph or subject.startswith(below):
+            own.add(line)  # the record graph itself, a node below the article, or a blank node
         elif subject == article:
-            (shared if triple in builder.identity else own).add(triple)
-        elif triple not in builder.identity and (work := _work_of(str(subject), others)) is not None:
-            about_works.setdefault(others[work], set()).add(triple)
+            (shared if line in builder.identity else own).add(line)
+        elif line not in builder.identity and (work := _work_of(subject, others)) is not None:
+            about_works.setdefault(others[work], set()).add(line)
         else:
-            shared.add(triple)
+            shared.add(line)
     return Placement(frozenset(own), frozenset(shared),
-                     {iri: frozenset(triples) for iri, triples in about_works.items()})
+                     {iri: frozenset(lines) for iri, lines in about_works.items()})
 
 
 def _work_of(subject: str, works: dict[str, str]) -> str | None:

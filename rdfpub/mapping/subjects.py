@@ -9,6 +9,7 @@ from rdflib.namespace import DCTERMS, RDFS
 
 from rdfpub.iris import mesh_iri
 from rdfpub.mapping.builder import GraphBuilder
+from rdfpub.mapping.terms import iri
 from rdfpub.model import Article, Concept
 from rdfpub.vocab import FABIO, PRISM
 
@@ -43,14 +44,14 @@ def map_subjects(builder: GraphBuilder, node: URIRef, item: Article) -> None:
                 builder.add(node, DCTERMS.subject, f"{heading.descriptor}/{qualifier.name}")
                 builder.add(node, builder.term("unmatchedMeshHeading"), f"{heading.descriptor}/{qualifier.name}")
                 continue
-            pair = URIRef(mesh_iri(descriptor, qualifier_ui))
+            pair = iri(mesh_iri(descriptor, qualifier_ui))
             builder.add(node, FABIO.hasSubjectTerm, pair)
             builder.add(pair, RDFS.label, f"{heading.descriptor}/{qualifier.name}")
             if qualifier.major:
                 builder.add(node, FABIO.hasPrimarySubjectTerm, pair)
         # MEDLINE marks a heading major when any of its qualifiers is: the descriptor is a major topic too.
         if major_qualifier and not heading.major:
-            builder.add(node, FABIO.hasPrimarySubjectTerm, URIRef(mesh_iri(descriptor)))
+            builder.add(node, FABIO.hasPrimarySubjectTerm, iri(mesh_iri(descriptor)))
     for concept in (*item.supplementary_concepts, *item.chemicals):
         _concept(builder, node, concept)
     for keyword in item.keywords:
@@ -58,7 +59,7 @@ def map_subjects(builder: GraphBuilder, node: URIRef, item: Article) -> None:
 
 
 def _subject(builder: GraphBuilder, node: URIRef, ui: str, label: str, major: bool) -> URIRef:
-    term = URIRef(mesh_iri(ui))
+    term = iri(mesh_iri(ui))
     builder.add(node, FABIO.hasSubjectTerm, term)
     builder.add(term, RDFS.label, label)
     if major:

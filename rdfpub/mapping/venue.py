@@ -10,6 +10,7 @@ from rdflib.namespace import DCTERMS, FOAF, RDFS
 from rdfpub.identifiers import normalize_issn
 from rdfpub.iris import ISSN_PORTAL, NLM_CATALOG, external
 from rdfpub.mapping.builder import GraphBuilder
+from rdfpub.mapping.terms import iri
 from rdfpub.mapping.people import map_people
 from rdfpub.model import Article, Book, Journal
 from rdfpub.vocab import DATACITE, FABIO, FRBR, LITERAL, PRISM
@@ -19,10 +20,10 @@ def map_venue(builder: GraphBuilder, node: URIRef, item: Article) -> None:
     """The article's container chain, skipping the levels the source does not give, and its pages."""
     journal_iri = builder.iris.journal(_normalised(item.journal)) if item.journal else None
     if journal_iri:
-        container = URIRef(journal_iri)
+        container = iri(journal_iri)
         _journal(builder, container, item.journal)
         if item.volume:
-            volume = URIRef(builder.iris.volume(journal_iri, item.volume))
+            volume = iri(builder.iris.volume(journal_iri, item.volume))
             builder.types(volume, FABIO.JournalVolume)
             builder.add(volume, PRISM.volume, item.volume)
             # OpenCitations (OC Meta) numbers volumes and issues with fabio:hasSequenceIdentifier.
@@ -30,7 +31,7 @@ def map_venue(builder: GraphBuilder, node: URIRef, item: Article) -> None:
             builder.add(volume, FRBR.partOf, container)
             container = volume
         if item.issue:
-            issue = URIRef(builder.iris.issue(str(container), item.issue))
+            issue = iri(builder.iris.issue(str(container), item.issue))
             builder.types(issue, FABIO.JournalIssue)
             builder.add(issue, PRISM.issueIdentifier, item.issue)
             builder.add(issue, FABIO.hasSequenceIdentifier, item.issue)
@@ -38,7 +39,7 @@ def map_venue(builder: GraphBuilder, node: URIRef, item: Article) -> None:
             container = issue
         builder.add(node, FRBR.partOf, container)
     if item.pages:
-        manifestation = URIRef(builder.iris.manifestation(str(node)))
+        manifestation = iri(builder.iris.manifestation(str(node)))
         builder.add(node, FRBR.embodiment, manifestation)
         builder.types(manifestation, FABIO.Manifestation)
         builder.add(manifestation, PRISM.pageRange, item.pages.text)
@@ -76,14 +77,14 @@ def _journal(builder: GraphBuilder, node: URIRef, source: Journal) -> None:
     # Every ISSN, print, electronic or linking, under DataCite's one issn scheme, as OpenCitations
     # writes them (the shortcuts above say which kind each is); equal ISSNs are one identifier.
     for value in {journal.issn_print, journal.issn_electronic, journal.issn_linking} - {None}:
-        identifier = URIRef(builder.iris.identifier("issn", value))
+        identifier = iri(builder.iris.identifier("issn", value))
         builder.add(node, DATACITE.hasIdentifier, identifier)
         builder.types(identifier, DATACITE.Identifier)
         builder.add(identifier, DATACITE.usesIdentifierScheme, DATACITE.issn)
         builder.add(identifier, LITERAL.hasLiteralValue, value)
-        builder.add(node, RDFS.seeAlso, URIRef(external(ISSN_PORTAL, value)))
+        builder.add(node, RDFS.seeAlso, iri(external(ISSN_PORTAL, value)))
     if journal.nlm_id:
-        builder.add(node, RDFS.seeAlso, URIRef(external(NLM_CATALOG, journal.nlm_id)))
+        builder.add(node, RDFS.seeAlso, iri(external(NLM_CATALOG, journal.nlm_id)))
 
 
 def _book(builder: GraphBuilder, node: URIRef, item: Article) -> None:
@@ -91,7 +92,7 @@ def _book(builder: GraphBuilder, node: URIRef, item: Article) -> None:
     book: Book = item.book
     target = node
     if item.kind != "book":
-        target = URIRef(builder.iris.book(str(node), book.isbns[0] if book.isbns else None))
+        target = iri(builder.iris.book(str(node), book.isbns[0] if book.isbns else None))
         builder.types(target, FABIO.Expression, FABIO.Book)
         builder.add(node, FRBR.partOf, target)
         builder.add(target, DCTERMS.title, book.title)
@@ -99,7 +100,7 @@ def _book(builder: GraphBuilder, node: URIRef, item: Article) -> None:
         builder.add(target, DCTERMS.title, book.title)
     for isbn in book.isbns:
         builder.add(target, PRISM.isbn, isbn)
-        identifier = URIRef(builder.iris.identifier("isbn", isbn))
+        identifier = iri(builder.iris.identifier("isbn", isbn))
         builder.add(target, DATACITE.hasIdentifier, identifier)
         builder.types(identifier, DATACITE.Identifier)
         builder.add(identifier, DATACITE.usesIdentifierScheme, DATACITE.isbn)
@@ -111,7 +112,7 @@ def _book(builder: GraphBuilder, node: URIRef, item: Article) -> None:
     builder.add(target, RDFS.comment, book.collection_title and f"Collection: {book.collection_title}")
     builder.add_date(target, PRISM.publicationDate, book.published)
     if book.publisher:
-        publisher = URIRef(builder.iris.publisher(str(target)))
+        publisher = iri(builder.iris.publisher(str(target)))
         builder.types(publisher, FOAF.Agent, FOAF.Organization)
         builder.add(publisher, FOAF.name, book.publisher)
         builder.add(publisher, RDFS.comment, book.publisher_location and f"Location: {book.publisher_location}")
