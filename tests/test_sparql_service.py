@@ -13,7 +13,8 @@ from rdfpub.web import create_app
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 VOID = Namespace("http://rdfs.org/ns/void#")
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"
-ENDPOINT = URIRef("http://localhost:8000/sparql")
+# The endpoint as the client reached it (TestClient's host), not the base IRI the data is minted under.
+ENDPOINT = URIRef("http://testserver/sparql")
 
 
 @pytest.mark.parametrize(("accept", "rdflib_format"), [
@@ -32,6 +33,13 @@ def test_service_description(client, accept, rdflib_format):
     triples = client.get("/sparql", params={"query": "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"}).json()
     assert graph.value(default_graph, VOID.triples) == Literal(int(triples["results"]["bindings"][0]["n"]["value"]))
     assert graph.value(default_graph, VOID.documents) == Literal(1)
+
+
+def test_service_description_names_the_endpoint_by_the_url_the_client_used(client):
+    response = client.get("http://data.example.org:8123/sparql", headers={"Accept": "text/turtle"})
+    graph = Graph().parse(data=response.content, format="turtle")
+    endpoint = URIRef("http://data.example.org:8123/sparql")
+    assert (endpoint, SD.endpoint, endpoint) in graph
 
 
 def test_query_page_for_browsers(client):

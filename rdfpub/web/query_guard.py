@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from rdfpub.errors import QueryRejected
-from rdfpub.sparql_tokens import Token, tokens
+from rdfpub.errors import QueryRejected, QueryTooLarge
+from rdfpub.sparql_tokens import Token, spec_reading, tokens
 
 MAX_QUERY_CHARS = 100_000
 # Oxigraph's parser and evaluator recurse per nesting level; a few hundred levels overflow a
@@ -54,8 +54,21 @@ def is_update(query: str) -> bool:
 def check_query(query: str) -> None:
     """Raises QueryRejected, saying why, for a query rdfpub will not run."""
     if len(query) > MAX_QUERY_CHARS:
-        raise QueryRejected(f"the query is {len(query):,} characters long; the limit is {MAX_QUERY_CHARS:,}")
-    found = _tokens(query)
+        raise QueryTooLarge(f"the query is {len(query):,} characters long; the limit is {MAX_QUERY_CHARS:,}")
+    _check_tokens(_tokens(query))
+    # A store server that replaces codepoint escapes before parsing, as section 19.2 of SPARQL 1.1
+    # Query says, reads other tokens ("\u0022" ends a string there): those must pass too. Where
+    # that reading is not even SPARQL, such a server refuses the query itself.
+    decoded = spec_reading(query)
+    if decoded is not None:
+        try:
+            other = _tokens(decoded)
+        except QueryRejected:
+            return
+        _check_tokens(other)
+
+
+def _check_tokens(found: tuple[Token, ...]) -> None:
     if any(token.kind == "name" and token.text.upper() == "SERVICE" for token in found):
         raise QueryRejected("SERVICE is not allowed: this endpoint never fetches data from other servers")
     depth = deepest = operators = 0

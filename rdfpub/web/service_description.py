@@ -66,8 +66,9 @@ GROUP BY ?year ORDER BY DESC(?year)"""},
     ]
 
 
-def description(endpoint: str, base: str, stats: dict[str, int]) -> list[ox.Triple]:
-    """The service description as triples (SPARQL 1.1 Service Description, section 3)."""
+def description(endpoint: str, site: str, stats: dict[str, int]) -> list[ox.Triple]:
+    """The service description as triples (SPARQL 1.1 Service Description, section 3); `site` is
+    the server's root URL, where the dataset description is."""
     service = ox.NamedNode(endpoint)
     dataset = ox.BlankNode("dataset")
     default_graph = ox.BlankNode("defaultGraph")
@@ -92,7 +93,7 @@ def description(endpoint: str, base: str, stats: dict[str, int]) -> list[ox.Trip
         ox.Triple(default_graph, RDF_TYPE, void("Dataset")),
         ox.Triple(default_graph, void("sparqlEndpoint"), service),
         ox.Triple(default_graph, ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#seeAlso"),
-                  ox.NamedNode(f"{base}/.well-known/void")),
+                  ox.NamedNode(f"{site}/.well-known/void")),
     ]
     triples += [ox.Triple(service, sd("resultFormat"), ox.NamedNode(FORMATS + name)) for name in RESULT_FORMATS]
     names = {"triples": "triples", "subjects": "distinctSubjects", "properties": "properties",

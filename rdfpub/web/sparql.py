@@ -12,7 +12,7 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import FileResponse, PlainTextResponse, Response
 from starlette.background import BackgroundTask
 
-from rdfpub.errors import QueryRejected
+from rdfpub.errors import QueryRejected, QueryTooLarge
 from rdfpub.negotiation import RESULTS_TYPES, negotiate
 from rdfpub.web import service_description
 from rdfpub.web.query_guard import check_query, has_dataset_clause, is_update
@@ -83,7 +83,8 @@ async def _answer(request: Request, query_request) -> Response:
     try:
         check_query(query_request.query)
     except QueryRejected as error:
-        raise ProtocolError(400, str(error)) from None
+        # 400 says the text is not legal SPARQL; a legal query over the size limit is 413.
+        raise ProtocolError(413 if isinstance(error, QueryTooLarge) else 400, str(error)) from None
     settings = request.app.state.settings
     job = {"kind": "query", "query": query_request.query, "dataset": _dataset(query_request),
            "default_graphs": query_request.default_graphs, "named_graphs": query_request.named_graphs,
@@ -130,7 +131,10 @@ async def _describe(request: Request) -> Response:
         stats = await query_pool(request.app).stats(service_description.STATS_QUERIES)
     except QueryFailed:
         stats = {}  # the description without its counts beats no description
-    triples = service_description.description(f"{settings.base_iri}/sparql", settings.base_iri, stats)
+    # The endpoint is named by the URL the client used (Service Description, section 3.2:
+    # sd:endpoint is the URL requests are sent to), whatever the base the data's IRIs are minted under.
+    endpoint = str(request.url.replace(query="", fragment=""))
+    triples = service_description.description(endpoint, endpoint[: -len("/sparql")], stats)
     body = service_description.serialize(triples, DESCRIPTION_TYPES[media_type])
     return Response(body, media_type=media_type, headers=COMMON_HEADERS)
 
@@ -146,7 +150,7 @@ async def sparql(request: Request) -> Response:
                 raise ProtocolError(400, "no query: send one as a form field 'query' or as an "
                                          "application/sparql-query body")
             return await _describe(request)
-        if request.method == "GET" and not query_request.format and _wants_page(request):
+        if request.method == "GET" and not query_request.formats and _wants_page(request):
             return await _page(request, query_request.query)
         return await _answer(request, query_request)
     except (ProtocolError, QueryFailed) as error:
