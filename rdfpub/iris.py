@@ -25,6 +25,10 @@ NLM_CATALOG = "https://www.ncbi.nlm.nih.gov/nlmcatalog/{}"
 ISSN_PORTAL = "https://portal.issn.org/resource/ISSN/{}"
 
 
+# What the path of a record's article starts with under the base (Iris.article, Iris.article_by_doi).
+ARTICLE_ROOTS = ("/pubmed/", "/doi/", "/article/")
+
+
 def segment(value: str) -> str:
     """`value` percent-encoded to stand as one path segment."""
     return quote(value, safe=_SEGMENT_SAFE)

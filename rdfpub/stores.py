@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from rdfpub.errors import RdfpubError
-from rdfpub.iris import Iris
+from rdfpub.iris import ARTICLE_ROOTS, Iris
 from rdfpub.remote_store import RemoteStore
 from rdfpub.settings import Settings, is_remote
 from rdfpub.store import Store
@@ -31,9 +31,11 @@ def open_store(settings: Settings) -> Store | RemoteStore:
 
 def base_of(graph_iri: str, article_iri: str) -> str | None:
     """The base under which a record graph was minted for its article: the graph's IRI is the
-    article's with "/graph" put after the base (Iris.record_graph)."""
+    article's with "/graph" put after the base (Iris.record_graph), and an article's path under the
+    base starts with one of ARTICLE_ROOTS."""
     for cut, char in enumerate(article_iri):
-        if char == "/" and graph_iri == f"{article_iri[:cut]}/graph{article_iri[cut:]}":
+        if (char == "/" and article_iri.startswith(ARTICLE_ROOTS, cut)
+                and graph_iri == f"{article_iri[:cut]}/graph{article_iri[cut:]}"):
             return article_iri[:cut]
     return None
 
