@@ -158,6 +158,9 @@ def _open_store(settings: Settings, base_given: bool) -> tuple[Settings, Store]:
     if store.recovered:
         print(f"{store.recovered} record(s) that a stopped run had half written were removed from the store; "
               "ingest their input again to restore them", file=sys.stderr)
+    if getattr(store, "reindexed", 0):
+        print(f"the store's search and listing index did not match it: made anew for {store.reindexed:,} records",
+              file=sys.stderr)
     return settings, store
 
 

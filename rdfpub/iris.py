@@ -136,6 +136,15 @@ class Iris:
             return f"{self.base}/journal/abbrev/{segment(abbreviation.replace(' ', '_'))}"
         return None
 
+    def journal_of(self, container_iri: str) -> str | None:
+        """The journal an article's container (the journal itself, a volume or an issue) belongs to:
+        volumes and issues are minted below their journal's IRI, `{base}/journal/{kind}/{key}`."""
+        prefix = f"{self.base}/journal/"
+        if not container_iri.startswith(prefix):
+            return None
+        parts = container_iri[len(prefix):].split("/")
+        return f"{prefix}{parts[0]}/{parts[1]}" if len(parts) >= 2 and parts[0] and parts[1] else None
+
     def volume(self, journal_iri: str, volume: str) -> str:
         return f"{journal_iri}/volume/{segment(volume)}"
 

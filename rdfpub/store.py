@@ -12,8 +12,10 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from rdfpub.catalog import Catalog
+from rdfpub.catalog_entries import Entry, entry_of_ntriples, entry_of_stored
 from rdfpub.errors import StoreError
-from rdfpub.shared_graph import GraphWrite, Plan, collect_dead, plan
+from rdfpub.shared_graph import GraphWrite, Plan, collect_dead, last_operation_per_graph, plan
 from rdfpub.vocab import PREFIXES
 
 # Formats of the whole-dataset dump: name -> (pyoxigraph format, keeps the record graphs).
@@ -88,6 +90,22 @@ class Store:
             raise StoreError(f"cannot open the store at {self.path}: {message}") from None
         self.journal = self.path.with_name(self.path.name + ".journal")
         self.recovered = self._recover()
+        self.catalog: Catalog | None = None
+        self.reindexed = 0
+
+    def catalog_path(self) -> Path:
+        """Where the store's search and listing index lives: beside it, as its journal does."""
+        return self.path.with_name(self.path.name + ".index.sqlite")
+
+    def attach_catalog(self, catalog: Catalog) -> int:
+        """Keeps `catalog` in step with the store from now on, after bringing it up to date
+        (Catalog.sync); the number of records it indexed anew."""
+        self.catalog = catalog
+
+        def read(graph: str) -> Entry | None:
+            return entry_of_stored(self._store, graph, catalog.journal_of)
+
+        return catalog.sync(read, lambda: (graph.value for graph in self._record_graphs()), self.graph_count)
 
     def _recover(self) -> int:
         """Undoes the load a killed run left half done (the journal names its record graphs, and
@@ -126,8 +144,19 @@ class Store:
         but not atomic), with the names of what they touch in a journal beside the store until
         the load is on disk: if the process dies in between, the next opening of the store undoes
         the load, so each record is wholly in or wholly out."""
-        if operations:
-            self._execute(plan(self, operations, shared), shared)
+        if not operations:
+            return
+        batch = plan(self, operations, shared)
+        if self.catalog is None:
+            self._execute(batch, shared)
+            return
+        # The index learns which records are changing before the store does, and what they became
+        # after: a run killed in between leaves them pending, to be read again (attach_catalog).
+        final = last_operation_per_graph(operations)
+        self.catalog.begin(final)
+        self._execute(batch, shared)
+        self.catalog.finish({graph: entry_of_ntriples(graph, write.ntriples, self.catalog.journal_of)
+                             if write is not None else None for graph, write in final.items()})
 
     def _execute(self, batch: Plan, shared: str | None) -> None:
         removals = [f"DROP SILENT GRAPH <{iri}>" for iri in batch.drop]

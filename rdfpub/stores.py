@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from rdfpub.catalog import Catalog
 from rdfpub.errors import RdfpubError
 from rdfpub.iris import ARTICLE_ROOTS, Iris
 from rdfpub.remote_store import RemoteStore
@@ -20,13 +21,28 @@ class BaseMismatch(RdfpubError):
     """The base IRI given is not the one the store's records were minted under."""
 
 
-def open_store(settings: Settings) -> Store | RemoteStore:
+def open_store(settings: Settings, index: bool = True) -> Store | RemoteStore:
+    """The store; an embedded one with its search and listing index attached (unless `index` is
+    False), brought up to date first (see attach_index)."""
     iris = Iris(settings.base_iri)
     if is_remote(settings.store):
         return RemoteStore(settings.store, settings.store_update, settings.store_graphs,
                            settings.store_user, settings.store_password,
                            record_graphs=iris.record_graphs(), shared_graph=iris.shared_graph())
-    return Store(settings.store, shared_graph=iris.shared_graph())
+    store = Store(settings.store, shared_graph=iris.shared_graph())
+    if index:
+        attach_index(store, iris)
+    return store
+
+
+def attach_index(store: Store | RemoteStore, iris: Iris) -> int:
+    """Attaches an embedded store's index (rdfpub/catalog.py), made anew when it does not match the
+    store; the number of records indexed anew, also kept as `store.reindexed`. A remote store's
+    index is the fronts' own (rdfpub/web/catalogs.py): ingest keeps none."""
+    if isinstance(store, RemoteStore):
+        return 0
+    store.reindexed = store.attach_catalog(Catalog(store.catalog_path(), iris.journal_of))
+    return store.reindexed
 
 
 def base_of(graph_iri: str, article_iri: str) -> str | None:
@@ -57,6 +73,8 @@ def rebase(settings: Settings, store: Store | RemoteStore, base: str) -> tuple[S
         store.close()
         return settings, open_store(settings)
     store.shared_graph = Iris(base).shared_graph()
+    if store.catalog is not None:
+        store.catalog.journal_of = Iris(base).journal_of
     return settings, store
 
 
@@ -64,9 +82,10 @@ def open_minted(settings: Settings, base_given: bool) -> tuple[Settings, Store |
     """The store, and the settings with the base its records were minted under: that base wins over
     the default; a base given (flag or environment) that differs is refused, since serving or adding
     records under another base would leave every IRI the store holds unreachable."""
-    store = open_store(settings)
+    store = open_store(settings, index=False)
     minted = minted_base(store)
     if minted is None or minted == settings.base_iri:
+        attach_index(store, Iris(settings.base_iri))
         return settings, store
     if base_given:
         getattr(store, "close", lambda: None)()
@@ -74,4 +93,6 @@ def open_minted(settings: Settings, base_given: bool) -> tuple[Settings, Store |
             f"the store at {settings.store} holds records minted under {minted}, but the base IRI given "
             f"(--base-iri or RDFPUB_BASE_IRI) is {settings.base_iri}: leave the base out to use the "
             f"store's, or give another --store (an empty one) to publish under {settings.base_iri}")
-    return rebase(settings, store, minted)
+    settings, store = rebase(settings, store, minted)
+    attach_index(store, Iris(minted))
+    return settings, store

@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, RDFS, VOID
 
-from conftest import BACKENDS, BASE, DATA, SEEDS, backend_settings
+from conftest import BACKENDS, BASE, DATA, SEEDS, backend_settings, jsonld_graph
 from rdfpub import ingest
 from rdfpub.settings import Settings
 from rdfpub.store import Store
@@ -96,7 +96,8 @@ def test_extension_urls_name_one_format(app, extension, media, rdflib_format):
     response = app.get(f"/doc/pubmed/31687927.{extension}", headers={"Accept": "text/html"})
     assert response.status_code == 200 and response.headers["content-type"].startswith(media)
     assert "content-location" not in response.headers
-    graph = Graph().parse(data=response.content, format=rdflib_format)
+    graph = jsonld_graph(app, response.content) if extension == "jsonld" else \
+        Graph().parse(data=response.content, format=rdflib_format)
     article = URIRef(ARTICLE)
     assert (article, RDF.type, FABIO.Expression) in graph
     roles = list(graph.objects(article, PRO.isDocumentContextFor))
@@ -260,3 +261,26 @@ def test_vocabulary(app, linked_settings):
 def test_odd_page_numbers_are_a_client_error(client, page):
     response = client.get(f"/doc/pubmed/30445512?page={page}", headers={"Accept": "text/turtle"})
     assert 400 <= response.status_code < 500
+
+
+def test_json_ld_is_compacted_with_the_published_context(app):
+    """A web developer reads title, doi and authors (with their names) without knowing an IRI, and the
+    document still holds exactly the triples of the Turtle one."""
+    import json
+
+    from rdflib.compare import isomorphic
+
+    response = app.get("/doc/pubmed/31687927.jsonld")
+    document = json.loads(response.content)
+    assert document["@context"] == "http://testserver/context.jsonld"
+    article = document["@graph"][0] if "@graph" in document else document
+    assert article["id"] == ARTICLE and "fabio:Expression" in article["type"]
+    assert article["title"].startswith("Loss of adaptive capacity")
+    assert article["doi"] == "10.7554/elife.47969" and article["pmid"] == "31687927"
+    authors = sorted(article["authors"], key=lambda role: role["position"])
+    assert authors[0]["heldBy"]["name"] == "Anirban Sinha" and len(authors) == 8
+    context = app.get("/context.jsonld")
+    assert context.headers["content-type"].startswith("application/ld+json")
+    assert context.json()["@context"]["title"] == "dcterms:title"
+    turtle = Graph().parse(data=app.get("/doc/pubmed/31687927.ttl").content, format="turtle")
+    assert isomorphic(jsonld_graph(app, response.content), turtle)

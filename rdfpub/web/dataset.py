@@ -97,7 +97,7 @@ async def _void(request: Request, extension: str | None) -> Response:
                                                                "@id": iris.dataset(), "name": view["title"],
                                                                "license": state.settings.license})
 
-    return respond(request, Document("/.well-known/void", triples, html), extension)
+    return respond(request, Document("/.well-known/void", triples, html, topic=iris.dataset()), extension)
 
 
 @router.api_route("/.well-known/void", methods=["GET", "HEAD"], include_in_schema=False)

@@ -10,6 +10,7 @@ from fastapi import Request
 from fastapi.responses import PlainTextResponse, Response
 
 from rdfpub.web.formats import FORMATS, choose, content_type, empty_document, serialize
+from rdfpub.web.jsonld import compact
 
 _NAMES = {"ttl": "Turtle", "html": "HTML", "jsonld": "JSON-LD", "nt": "N-Triples", "rdf": "RDF/XML"}
 
@@ -23,6 +24,7 @@ class Document:
     html: Callable[[dict], tuple[str, dict]]  # page context -> (template, view context)
     next_page: str | None = None
     extra_links: list[str] = field(default_factory=list)
+    topic: str | None = None  # the IRI the document is about: first, and not embedded, in JSON-LD
 
 
 class NotAcceptable(Exception):
@@ -76,7 +78,12 @@ def respond(request: Request, document: Document, extension: str | None) -> Resp
             "alternates": [a for a in alternates(document.path) if a["name"] != "HTML"],
             "next_page": document.next_page})
         return state.templates.TemplateResponse(request, template, view, headers=headers)
-    body = serialize(document.triples, chosen, state.prefixes)
+    if chosen == "jsonld":
+        # Compacted with the context this server publishes, named by the URL the client used.
+        body = compact(document.triples, state.settings.base_iri, f"{request.base_url}context.jsonld",
+                       document.topic)
+    else:
+        body = serialize(document.triples, chosen, state.prefixes)
     return Response(body, media_type=content_type(chosen), headers=headers)
 
 

@@ -120,7 +120,7 @@ async def document(request: Request) -> Response:
         return "resource.html", dict(context, view=view, page_title=view["title"], schema={
             "@context": "https://schema.org", "@type": "Thing", "@id": iri, "name": view["title"]})
 
-    return respond(request, Document(doc_path, description.triples + metadata, html, next_page), extension)
+    return respond(request, Document(doc_path, description.triples + metadata, html, next_page, topic=iri), extension)
 
 
 def _vocabulary_triples(request: Request) -> list:
@@ -144,7 +144,7 @@ def _vocabulary(request: Request, extension: str | None) -> Response:
                                                                "@type": "DefinedTermSet", "@id": iris.vocabulary(),
                                                                "name": view["title"]})
 
-    return respond(request, Document("/vocab", triples, html), extension)
+    return respond(request, Document("/vocab", triples, html, topic=iris.vocabulary()), extension)
 
 
 @router.api_route("/vocab", methods=["GET", "HEAD"], include_in_schema=False)
