@@ -216,6 +216,10 @@ class CatalogReader:
                              (target, size, (page - 1) * size))
         return total, [Hit(*row) for row in rows]
 
+    def count(self, target: str) -> int:
+        """How many records link to `target` (a journal, a person, a MeSH term)."""
+        return self._ask("SELECT count(*) FROM links WHERE target = ?", (target,))[0][0]
+
     def targets(self, kind: str, page: int, size: int) -> tuple[int, list[tuple[str, int]]]:
         """One page of the journals or MeSH terms (COUNTED) the records link to, by how many records
         link to each, most first; and how many there are."""

@@ -10,6 +10,7 @@ import httpx
 import pyoxigraph as ox
 from rdflib import Graph
 
+from rdfpub.catalog_entries import Entry, entry_of
 from rdfpub.errors import StoreError
 from rdfpub.remote_auth import StoreAuth
 from rdfpub.remote_answers import ACCEPT, CUT_HEADER, AnswerCut, FormAwareTransport
@@ -258,6 +259,19 @@ class RemoteStore:
         for quads in pages:
             if quads:
                 yield serialize_chunk(quads if keep_graphs else [quad.triple for quad in quads], rdf_format, prefixes)
+
+    def entries(self, journal_of) -> Iterator[Entry]:
+        """The search and listing index's entry of every record (rdfpub/catalog_entries.py), read graph
+        by graph in pages as a dump reads them."""
+        records = [graph for graph in self._graphs() if graph.value != self.shared_graph]
+        for quads in record_graph_quads(self._query, records):
+            by_graph: dict[str, list[ox.Triple]] = {}
+            for quad in quads:
+                by_graph.setdefault(quad.graph_name.value, []).append(quad.triple)
+            for graph, triples in by_graph.items():
+                entry = entry_of(graph, triples, journal_of)
+                if entry is not None:
+                    yield entry
 
     def checkpoint(self, directory) -> None:
         raise StoreError("a remote store has no local checkpoint: queries go to its server")

@@ -15,7 +15,8 @@ from rdfpub.vocab import FABIO
 from rdfpub.web.documents import Document, respond
 from rdfpub.web.dumps import dump_cache
 from rdfpub.web.formats import FORMATS, from_rdflib
-from rdfpub.web.pages import Index, resource_view
+from rdfpub.web.pages import Index
+from rdfpub.web.void_page import void_view
 
 router = APIRouter()
 
@@ -91,8 +92,8 @@ async def _void(request: Request, extension: str | None) -> Response:
     triples = await run_in_threadpool(_description, request)
 
     def html(context: dict) -> tuple[str, dict]:
-        view = resource_view(Index(triples, iris, state.prefixes), iris.dataset(), [])
-        return "resource.html", dict(context, view=view, page_title=view["title"], iri=iris.dataset(),
+        view = void_view(Index(triples, iris, state.prefixes), iris.dataset())
+        return "void.html", dict(context, view=view, page_title=view["title"], iri=iris.dataset(),
                                      incoming_total=0, schema={"@context": "https://schema.org", "@type": "Dataset",
                                                                "@id": iris.dataset(), "name": view["title"],
                                                                "license": state.settings.license})

@@ -9,6 +9,7 @@ import pyoxigraph as ox
 from fastapi import Request
 from fastapi.responses import PlainTextResponse, Response
 
+from rdfpub.negotiation import negotiate
 from rdfpub.web.formats import FORMATS, choose, content_type, empty_document, serialize
 from rdfpub.web.jsonld import compact
 
@@ -85,6 +86,18 @@ def respond(request: Request, document: Document, extension: str | None) -> Resp
     else:
         body = serialize(document.triples, chosen, state.prefixes)
     return Response(body, media_type=content_type(chosen), headers=headers)
+
+
+def error_page(request: Request, status: int, message: str, headers: dict[str, str] | None = None) -> Response:
+    """An error on a page for people (HTML for a browser, plain text for other clients)."""
+    headers = {"Vary": "Accept", **(headers or {})}
+    if negotiate(request.headers.get("accept"), ["text/plain", "text/html"]) != "text/html":
+        return PlainTextResponse(message + "\n", status_code=status, headers=headers)
+    state = request.app.state
+    title = {400: "Not a valid request", 404: "Not found", 503: "Not available just now"}.get(status, "Error")
+    return state.templates.TemplateResponse(request, "not_found.html", {
+        "site_title": state.settings.title, "license": state.settings.license, "alternates": [],
+        "page_title": title, "message": message}, status_code=status, headers=headers)
 
 
 def not_found(request: Request, extension: str | None, message: str) -> Response:

@@ -1,4 +1,4 @@
-"""Files every page of the site uses, served from the package: the favicon and the published JSON-LD context."""
+"""Files every page of the site uses, served from the package: the favicon, the style sheet and the published JSON-LD context."""
 
 from __future__ import annotations
 
@@ -19,6 +19,11 @@ CACHE = {"Cache-Control": "public, max-age=86400"}
 @router.api_route("/favicon.ico", methods=["GET", "HEAD"], include_in_schema=False)
 def favicon() -> Response:
     return FileResponse(STATIC / "favicon.ico", media_type="image/x-icon", headers=CACHE)
+
+
+@router.api_route("/site.css", methods=["GET", "HEAD"], include_in_schema=False)
+def stylesheet() -> Response:
+    return FileResponse(STATIC / "site.css", media_type="text/css", headers=CACHE)
 
 
 @router.api_route("/context.jsonld", methods=["GET", "HEAD"], include_in_schema=False)
