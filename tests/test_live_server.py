@@ -213,3 +213,11 @@ def test_sparqlwrapper_every_return_format_on_every_query_form(server, method, f
             answer = client.query().convert()
         expected = True if form == "ASK" else [TITLE]
         assert _read_answer(form, answer) == expected, (return_format, answer)
+
+
+def test_an_empty_store_is_minted_under_the_servers_own_address(server):
+    """No --base-iri and an empty store: the seed's IRIs are the server's, so they dereference there."""
+    port = server.rsplit(":", 1)[1]
+    status, body = _get(server, 'SELECT ?a { ?a <http://purl.org/spar/fabio/hasPubMedId> "30445512" }')
+    (row,) = json.loads(body)["results"]["bindings"]
+    assert status == 200 and row["a"]["value"] == f"http://localhost:{port}/pubmed/30445512"
