@@ -196,7 +196,7 @@ def cmd_dump(settings: Settings, args: argparse.Namespace) -> int:
     # The output is opened first: a path that cannot be written is said before any work is done.
     output = open_for_writing(args.output, "output file", "-o", "wb") if args.output else None
     try:
-        settings, store = open_minted(settings, args.base_given)
+        settings, store = open_minted(settings, args.base_given, index=False)
         prefixes = dict(PREFIXES, rdfpub=Iris(settings.base_iri).vocab)
         chunks = store.dump(args.dump_format, prefixes=prefixes)
         with (output or contextlib.nullcontext(sys.stdout.buffer)) as out:

@@ -78,14 +78,16 @@ def rebase(settings: Settings, store: Store | RemoteStore, base: str) -> tuple[S
     return settings, store
 
 
-def open_minted(settings: Settings, base_given: bool) -> tuple[Settings, Store | RemoteStore]:
+def open_minted(settings: Settings, base_given: bool, index: bool = True) -> tuple[Settings, Store | RemoteStore]:
     """The store, and the settings with the base its records were minted under: that base wins over
     the default; a base given (flag or environment) that differs is refused, since serving or adding
-    records under another base would leave every IRI the store holds unreachable."""
+    records under another base would leave every IRI the store holds unreachable. With `index`, an
+    embedded store's search and listing index is attached (a command that only reads needs none)."""
     store = open_store(settings, index=False)
     minted = minted_base(store)
     if minted is None or minted == settings.base_iri:
-        attach_index(store, Iris(settings.base_iri))
+        if index:
+            attach_index(store, Iris(settings.base_iri))
         return settings, store
     if base_given:
         getattr(store, "close", lambda: None)()
@@ -94,5 +96,6 @@ def open_minted(settings: Settings, base_given: bool) -> tuple[Settings, Store |
             f"(--base-iri or RDFPUB_BASE_IRI) is {settings.base_iri}: leave the base out to use the "
             f"store's, or give another --store (an empty one) to publish under {settings.base_iri}")
     settings, store = rebase(settings, store, minted)
-    attach_index(store, Iris(minted))
+    if index:
+        attach_index(store, Iris(minted))
     return settings, store

@@ -45,6 +45,8 @@ async def _listing(request: Request, title: str, load, intro: dict | None = None
     try:
         total, items = await run_in_threadpool(load, reader(request.app), page, PAGE_SIZE)
     except IndexNotReady as error:
+        if not error.soon:
+            return error_page(request, 503, f"Word search and lists are not available: {error}")
         return error_page(request, 503, f"{error}; try again in a minute", {"Retry-After": "30"})
     except SearchTimeout as error:
         return error_page(request, 503, f"This took too long and was {error}: narrow it down (more words, "

@@ -23,7 +23,12 @@ _CHANGED = ("SELECT (COUNT(?t) AS ?n) (MAX(?t) AS ?latest) WHERE { GRAPH ?g { ?g
 
 
 class IndexNotReady(Exception):
-    """The index is not there yet (a front over a store server builds its own first) or not at all."""
+    """The index is not there yet (a front over a store server builds its own first: `soon`) or
+    not at all."""
+
+    def __init__(self, message: str, soon: bool = True):
+        super().__init__(message)
+        self.soon = soon
 
 
 class RemoteIndex:
@@ -104,7 +109,8 @@ def reader(app: FastAPI) -> CatalogReader:
     if catalog is not None:
         return CatalogReader(catalog.path, state.settings.query_timeout)
     if getattr(state.store, "path", None) is not None:
-        raise IndexNotReady("this store was opened without its search index")
+        raise IndexNotReady("this store was opened without its search index (rdfpub.stores.open_store "
+                            "attaches it)", soon=False)
     start(app)
     index = state.remote_index
     if index.reader is None:
