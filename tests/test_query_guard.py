@@ -147,3 +147,15 @@ def test_the_spec_reading_of_escapes_is_checked_too():
         check_query('SELECT * { ?s ?p "\\u0022 . SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } # " }')
     with pytest.raises(QueryRejected, match="nests"):
         check_query('SELECT * { ?s ?p "\\u0022 ' + "{" * 100 + " # " + '" }')
+
+
+def test_service_in_an_unreadable_spec_reading_is_refused():
+    # Read with its escapes replaced the query is not SPARQL to the lexer (a backtick), yet holds SERVICE.
+    query = 'SELECT * { ?s ?p "\\u0022 SERVICE <http://127.0.0.1:9/> {} \\u0060" }'
+    from rdfpub.sparql_tokens import spec_reading, tokens
+    assert not any(token.text == "SERVICE" for token in tokens(query))  # as Oxigraph reads it: a string
+    with pytest.raises(QueryRejected):
+        tokens(spec_reading(query))  # as section 19.2 reads it: not even SPARQL
+    with pytest.raises(QueryRejected, match="SERVICE"):
+        check_query(query)
+    check_query('SELECT * { ?s ?p "a\\u0022b" }')  # the same reading without the word is fine

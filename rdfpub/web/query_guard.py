@@ -6,6 +6,7 @@ first wall, not the only one."""
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from rdfpub.errors import QueryRejected, QueryTooLarge
@@ -20,6 +21,7 @@ MAX_NESTING = 64
 MAX_OPERATORS = 2_000
 
 _OPENERS = frozenset("{([")
+_SERVICE_WORD = re.compile(r"(?<![\w:])SERVICE(?![\w:])", re.IGNORECASE)
 _UPDATE_KEYWORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"})
 
 
@@ -57,13 +59,16 @@ def check_query(query: str) -> None:
         raise QueryTooLarge(f"the query is {len(query):,} characters long; the limit is {MAX_QUERY_CHARS:,}")
     _check_tokens(_tokens(query))
     # A store server that replaces codepoint escapes before parsing, as section 19.2 of SPARQL 1.1
-    # Query says, reads other tokens ("\u0022" ends a string there): those must pass too. Where
-    # that reading is not even SPARQL, such a server refuses the query itself.
+    # Query says, reads other tokens ("\u0022" ends a string there): those must pass too. Where that
+    # reading is not SPARQL to this lexer, the word SERVICE anywhere in it is refused all the same.
     decoded = spec_reading(query)
     if decoded is not None:
         try:
             other = _tokens(decoded)
         except QueryRejected:
+            if _SERVICE_WORD.search(decoded):
+                raise QueryRejected("SERVICE is not allowed: this endpoint never fetches data from other "
+                                    "servers (found once the query's \\u escapes are read)") from None
             return
         _check_tokens(other)
 
