@@ -24,6 +24,8 @@ router = APIRouter()
 PAGE_SIZE = 20
 MAX_PAGE = 10_000
 _PAGE = re.compile(r"[0-9]{1,6}")
+SEARCH_HELP = (f"Every word must be in the title (up to {MAX_WORDS}); words match their other forms "
+               "(cell, cells), and a word ending in * matches every word it begins. Best matches first.")
 
 
 def _page_number(request: Request) -> int | None:
@@ -66,12 +68,12 @@ async def _listing(request: Request, title: str, load, intro: dict | None = None
         del headers["Link"]
     if _wants_json(request):
         return JSONResponse({"title": title, "total": total, "page": page, "pageSize": PAGE_SIZE,
-                             "results": [{"iri": row["iri"], **{k: v for k, v in row.items() if k not in ("iri",)}}
-                                         for row in rows]}, headers=headers)
+                             "results": rows}, headers=headers)
     return state.templates.TemplateResponse(request, "listing.html", {
         "site_title": state.settings.title, "license": state.settings.license, "alternates": [],
         "page_title": title, "intro": intro, "kind": kind, "rows": rows, "total": total, "page": page,
         "pages": pages, "first": (page - 1) * PAGE_SIZE + 1, "links": links, "query": parameters.get("q"),
+        "help": SEARCH_HELP,
     }, headers=headers)
 
 
@@ -162,6 +164,3 @@ async def journals(request: Request) -> Response:
 async def subjects(request: Request) -> Response:
     return await _targets(request, "mesh", "MeSH terms, by number of articles")
 
-
-SEARCH_HELP = (f"Every word must be in the title (up to {MAX_WORDS}); words match their other forms "
-               "(cell, cells), and a word ending in * matches every word it begins.")
