@@ -82,7 +82,7 @@ def _hits(found):
     return total, [(hit.article, {"title": hit.title or hit.article, "date": hit.date}) for hit in hits]
 
 
-@router.get("/search", include_in_schema=False)
+@router.api_route("/search", methods=["GET", "HEAD"], include_in_schema=False)
 async def search(request: Request) -> Response:
     """Articles whose titles hold every word, best first (BM25 over SQLite FTS5)."""
     text = request.query_params.get("q", "")[:500]
@@ -91,7 +91,7 @@ async def search(request: Request) -> Response:
                           kind="search", extra={"q": text})
 
 
-@router.get("/articles", include_in_schema=False)
+@router.api_route("/articles", methods=["GET", "HEAD"], include_in_schema=False)
 async def articles(request: Request) -> Response:
     return await _listing(request, "All articles, newest first",
                           lambda r, page, size: _hits(r.newest(page, size)))
@@ -117,7 +117,7 @@ async def _articles_of(request: Request, target: str, what: str) -> Response:
                           lambda index, page, size: _hits(index.newest(page, size, target)), intro=intro)
 
 
-@router.get("/articles/{rest:path}", include_in_schema=False)
+@router.api_route("/articles/{rest:path}", methods=["GET", "HEAD"], include_in_schema=False)
 async def articles_of(request: Request, rest: str) -> Response:
     """The articles of a journal or of a person: `/articles` and the path of the journal or person
     (`/articles/journal/nlm/...`, `/articles/agent/orcid/...`, `/articles/pubmed/.../author/1/agent`)."""
@@ -136,7 +136,7 @@ async def articles_of(request: Request, rest: str) -> Response:
     return await _articles_of(request, iri, what)
 
 
-@router.get("/mesh/{ui}", include_in_schema=False)
+@router.api_route("/mesh/{ui}", methods=["GET", "HEAD"], include_in_schema=False)
 async def mesh(request: Request, ui: str) -> Response:
     """A MeSH descriptor (or concept, or descriptor-qualifier pair): the articles indexed with it."""
     if mesh_ui(MESH.format(ui)) != ui:
@@ -155,12 +155,12 @@ async def _targets(request: Request, kind: str, title: str) -> Response:
     return await _listing(request, title, load, kind=kind)
 
 
-@router.get("/journals", include_in_schema=False)
+@router.api_route("/journals", methods=["GET", "HEAD"], include_in_schema=False)
 async def journals(request: Request) -> Response:
     return await _targets(request, "journal", "Journals, by number of articles")
 
 
-@router.get("/subjects", include_in_schema=False)
+@router.api_route("/subjects", methods=["GET", "HEAD"], include_in_schema=False)
 async def subjects(request: Request) -> Response:
     return await _targets(request, "mesh", "MeSH terms, by number of articles")
 
