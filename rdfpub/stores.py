@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pyoxigraph as ox
+
 from rdfpub.catalog import Catalog
 from rdfpub.errors import RdfpubError
 from rdfpub.iris import ARTICLE_ROOTS, Iris
@@ -64,6 +66,14 @@ def minted_base(store: Store | RemoteStore) -> str | None:
     return None
 
 
+def holds_records_under(store: Store | RemoteStore, base: str) -> bool:
+    """True when the store holds a record minted under `base` (a store server may hold other datasets)."""
+    prefix = ox.Literal(Iris(base).record_graphs())
+    return bool(store.query("ASK { GRAPH ?g { ?g <http://xmlns.com/foaf/0.1/primaryTopic> ?a ; "
+                            "<http://www.w3.org/ns/prov#generatedAtTime> ?t } "
+                            f"FILTER(STRSTARTS(STR(?g), {prefix})) }}"))
+
+
 def rebase(settings: Settings, store: Store | RemoteStore, base: str) -> tuple[Settings, Store | RemoteStore]:
     """The settings and the store set up for the base `base`: a store knows its own graphs by it."""
     if base == settings.base_iri:
@@ -84,7 +94,7 @@ def open_minted(settings: Settings, base_given: bool, index: bool = True) -> tup
     records under another base would leave every IRI the store holds unreachable. With `index`, an
     embedded store's search and listing index is attached (a command that only reads needs none)."""
     store = open_store(settings, index=False)
-    minted = minted_base(store)
+    minted = settings.base_iri if base_given and holds_records_under(store, settings.base_iri) else minted_base(store)
     if minted is None or minted == settings.base_iri:
         if index:
             attach_index(store, Iris(settings.base_iri))

@@ -37,3 +37,19 @@ def test_the_base_is_read_from_the_records(any_settings):
     del reopened
     with pytest.raises(BaseMismatch, match="minted under https://data.example.org/pubmed-ld"):
         open_minted(any_settings, base_given=True)
+
+
+@pytest.mark.parametrize("any_settings", ["embedded", "oxigraph"], indirect=True)
+def test_a_base_given_is_used_when_the_store_has_records_under_it(any_settings):
+    # Checked by the records under the base given, not by any one record: a store server may hold more.
+    store = open_store(any_settings)
+    first = replace(any_settings, base_iri="https://one.example.org")
+    second = replace(any_settings, base_iri="https://two.example.org")
+    assert ingest.run([SEEDS], first, store).published == 1
+    getattr(store, "close", lambda: None)()
+    del store
+    with pytest.raises(BaseMismatch):  # no record under the second base: refused, naming the first
+        open_minted(second, base_given=True)
+    settings, store = open_minted(first, base_given=True)
+    assert settings.base_iri == "https://one.example.org"
+    getattr(store, "close", lambda: None)()
