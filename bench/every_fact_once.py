@@ -50,7 +50,7 @@ def build_before(files: list[Path], folder: Path) -> Path:
     from rdfpub.model import Record
     from rdfpub.settings import NLM_TERMS
     from rdfpub.sources import read_records
-    from rdfpub.store import to_ntriples
+    from rdfpub.rdf_terms import to_ntriples
 
     store_path = folder / "before"
     store = ox.Store(str(store_path))

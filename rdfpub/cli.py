@@ -112,11 +112,15 @@ def _print_summary(summary: Summary, verb: str) -> None:
     if verb == "ingest":
         parts += [f"{summary.published} published", f"{summary.replaced} replaced",
                   f"{summary.unchanged} unchanged", f"{summary.older} older (kept the newer)",
-                  f"{summary.deleted} deleted"]
+                  f"{summary.withdrawn} withdrawn (a later file deletes them)", f"{summary.deleted} deleted"]
     else:
         parts.append(f"{summary.conformant} conformant")
     parts.append(f"{len(summary.rejected)} rejected")
-    print(", ".join(parts), file=sys.stderr)
+    line = ", ".join(parts)
+    if verb == "ingest":
+        line += (f"; {summary.deletions} deletion(s) read: {summary.deleted} deleted, {summary.absent} named "
+                 f"nothing stored, {summary.superseded} named a record a later file published again")
+    print(line, file=sys.stderr)
 
 
 def _run(settings: Settings, args: argparse.Namespace, store: Store | None, verb: str,

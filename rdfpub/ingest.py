@@ -13,14 +13,18 @@ from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from rdfpub.errors import ParseError, StoreError
 from rdfpub.identifiers import normalize_pmid
 from rdfpub.iris import Iris
+from rdfpub.mapping import source_file_name
 from rdfpub.model import Deletion
 from rdfpub.pipeline import Outcome, Prepared, Preparer, input_files
+from rdfpub.record_order import decide, decide_deletion, later_withdrawal
 from rdfpub.settings import Settings
+from rdfpub.shared_graph import Operation, Tombstone
 from rdfpub.sources import read_records
-from rdfpub.shared_graph import GraphWrite
 from rdfpub.store import RecordState, Store
 from rdfpub.writer_lock import WriterLock
 
@@ -38,34 +42,28 @@ class Summary:
     replaced: int = 0
     unchanged: int = 0
     older: int = 0
+    withdrawn: int = 0  # copies kept out: a DeleteCitation in their file or a later one withdraws them
     deleted: int = 0
+    absent: int = 0  # DeleteCitation PMIDs that named nothing stored
+    superseded: int = 0  # ... that named a record a later file published again
     conformant: int = 0
     rejected: list[Outcome] = field(default_factory=list)
+
+    @property
+    def deletions(self) -> int:
+        """The PMIDs the DeleteCitations read named."""
+        return self.deleted + self.absent + self.superseded
 
     def add(self, outcome: Outcome) -> None:
         if outcome.status == "rejected":
             self.rejected.append(outcome)
         else:
             setattr(self, outcome.status, getattr(self, outcome.status) + 1)
-        if outcome.is_record and outcome.status != "deleted":
+        if outcome.is_record and outcome.status not in _DELETION_OUTCOMES:
             self.read += 1
 
 
-def decide(prepared: Prepared, state: RecordState | None) -> str:
-    """What a prepared record does to the store: a newer PMID version or a later revision replaces
-    what is stored, identical content changes nothing, and an older record never overwrites.
-
-    Two copies that tie on version and revision date are ordered by their file names, the later
-    name winning (PubMed names its baseline and update files in the order it publishes them); so
-    the store ends the same whatever the order of the inputs, or their split between processes.
-    Only copies from files of the same name fall back to input order: the later one wins."""
-    if state is None:
-        return "published"
-    if state.digest == prepared.digest:
-        return "unchanged"
-    if (prepared.version, prepared.revised, prepared.source_file) < (state.version, state.revised, state.source_file):
-        return "older"
-    return "replaced"
+_DELETION_OUTCOMES = {"deleted", "absent", "superseded"}
 
 
 def _items(paths: Iterable[Path], format_name: str | None, progress=None) -> Iterator:
@@ -135,6 +133,7 @@ class Publisher:
         # Other processes may write to a remote store at the same time; an embedded one is this
         # process's alone (its directory is locked while open).
         self._lock = WriterLock(store) if getattr(store, "path", None) is None else nullcontext()
+        self._withdrawn_in = self.iris.term("withdrawnIn")
 
     def _settle(self) -> list[Outcome]:
         """Waits for the batch under way; the outcomes its write made true."""
@@ -170,33 +169,46 @@ class Publisher:
             wanted += [self.graph_of_pmid(p) for p in map(normalize_pmid, deletion.pmids) if p]
         with self._lock:
             states: dict[str, RecordState | None] = dict(self.store.record_states(wanted, self.iris.vocab))
-            operations, outcomes = self._decide_all(results, states)
-            self.store.apply(operations, self.iris.shared_graph())
+            withdrawn = self.store.withdrawals(wanted, self._withdrawn_in)
+            operations, outcomes = self._decide_all(results, states, withdrawn)
+            self.store.apply(operations, self.iris.shared_graph(), self.iris.withdrawn_graph())
         return outcomes
 
-    def _decide_all(self, results: list, states: dict) -> tuple[list[GraphWrite | str], list[Outcome]]:
-        operations: list[GraphWrite | str] = []
+    def _decide_all(self, results: list, states: dict, withdrawn: dict[str, str]) -> tuple[list[Operation], list[Outcome]]:
+        """The batch's operations and outcomes, in input order (rdfpub/record_order.py says which wins)."""
+        operations: list[Operation] = []
         outcomes = []
         for result in results:
             if isinstance(result, Prepared):
-                status = decide(result, states.get(result.graph_iri))
+                status = decide(result, states.get(result.graph_iri), withdrawn.get(result.graph_iri))
                 if status in ("published", "replaced"):
                     operations.append(result.write)
                     states[result.graph_iri] = RecordState(result.version, result.revised, result.digest,
-                                                           result.source_file)
+                                                           result.source_file, result.source_format)
                 outcomes.append(Outcome(result.source, status, result.label, result.pmid,
                                         problems=result.warnings, position=result.position))
             elif isinstance(result, Deletion):
-                for pmid in filter(None, map(normalize_pmid, result.pmids)):
-                    graph = self.graph_of_pmid(pmid)
-                    if states.get(graph) is not None:
-                        operations.append(graph)
-                        states[graph] = None
-                        outcomes.append(Outcome(result.source.name, "deleted", f"PMID {pmid}", pmid,
-                                                position=result.source.position))
+                outcomes += self._withdraw(result, states, withdrawn, operations)
             else:
                 outcomes.append(result)
         return operations, outcomes
+
+    def _withdraw(self, deletion: Deletion, states: dict, withdrawn: dict[str, str],
+                  operations: list[Operation]) -> list[Outcome]:
+        file = source_file_name(deletion.source.name)
+        outcomes = []
+        for pmid in filter(None, map(normalize_pmid, deletion.pmids)):
+            graph = self.graph_of_pmid(pmid)
+            if later_withdrawal(file, withdrawn.get(graph)):
+                withdrawn[graph] = file
+                operations.append(Tombstone(graph, f"<{graph}> <{self._withdrawn_in}> {ox.Literal(file)} ."))
+            status = decide_deletion(file, states.get(graph))
+            if status == "deleted":
+                operations.append(graph)
+                states[graph] = None
+            outcomes.append(Outcome(deletion.source.name, status, f"PMID {pmid}", pmid,
+                                    position=deletion.source.position))
+        return outcomes
 
 
 def run(paths: Iterable[Path], settings: Settings, store: Store | None = None, format_name: str | None = None,

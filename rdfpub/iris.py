@@ -80,6 +80,10 @@ class Iris:
         of nothing else, starts with."""
         return f"{self.base}/graph/"
 
+    def withdrawn_graph(self) -> str:
+        """The graph that says which records PubMed withdrew, and in which file (a DeleteCitation)."""
+        return f"{self.base}/graph/withdrawn"
+
     def shared_graph(self) -> str:
         """The graph of the things many records mention, each stated once (rdfpub/shared_graph.py);
         no record graph has this IRI, since article paths start with pubmed/, doi/ or article/."""

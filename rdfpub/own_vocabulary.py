@@ -60,6 +60,11 @@ TERMS: tuple[Term, ...] = (
     Term("majorSubject", _DATA, "major subject",
          "The name of a MeSH heading the source marks as a major topic, where the source gives no "
          "MeSH identifier to link to.", FABIO.Expression, XSD.string, DCTERMS.subject),
+    Term("unmatchedMeshHeading", _DATA, "unmatched MeSH heading",
+         "A MeSH heading (or heading/qualifier) the source names without its unique id (MEDLINE text "
+         "does) that is not in the MeSH table rdfpub reads ids from, such as an older name of a "
+         "renamed descriptor: kept as text (dcterms:subject), not linked to a MeSH IRI.",
+         FABIO.Expression, XSD.string),
     Term("relatedRecordNote", _DATA, "related record note",
          "A link to another record (errata, comments, updates) as the source writes it: the kind of "
          "link, then the citation. Beside the CiTO link when the citation names a PMID.",
@@ -68,6 +73,10 @@ TERMS: tuple[Term, ...] = (
          "An identifier a bibliographic reference gives for the work it references, beside the one "
          "that names that work (a DOI or PMCID next to a PMID).", BIRO.BibliographicReference,
          DATACITE.Identifier),
+    Term("invalidDate", _DATA, "invalid date",
+         "A date the source gives that is no calendar date (month 13, 30 February, a month named "
+         "'Foo'): the property it would have been, then the date as written. The shapes refuse a "
+         "record that has one.", None, XSD.string, RDFS.comment),
     Term("malformedIdentifier", _DATA, "malformed identifier",
          "An identifier the source gives that is not well formed (a DOI without the 10. prefix, an ORCID "
          "or ISSN failing its check digit): its kind and value as written, published as a note instead "
@@ -92,6 +101,14 @@ TERMS: tuple[Term, ...] = (
          XSD.string),
     Term("dateCompleted", _DATA, "date completed",
          "The date NLM completed indexing the source record.", PROV.Entity, XSD.date, DCTERMS.date),
+    Term("sourceFormat", _DATA, "source format",
+         "The format of the input a record graph was made from: pubmed-xml, medline, abstract-text or "
+         "pubmed-page (the richer wins when two copies of a record tie on version and revision date).",
+         PROV.Entity, XSD.string),
+    Term("withdrawnIn", _DATA, "withdrawn in",
+         "The input file (PubMed's daily update file, say) whose DeleteCitation withdrew the record this "
+         "record graph held: no copy from that file or an earlier one is published again.",
+         PROV.Entity, XSD.string),
     Term("generator", _DATA, "generator", "The software and version that made a record graph.",
          PROV.Entity, XSD.string),
     Term("contentDigest", _DATA, "content digest",

@@ -11,7 +11,7 @@ from rdfpub.mapping import MappedRecord, Mapper, source_file_name
 from rdfpub.model import Deletion, Record, Unreadable
 from rdfpub.settings import Settings
 from rdfpub.shared_graph import GraphWrite
-from rdfpub.store import to_ntriples
+from rdfpub.rdf_terms import to_ntriples
 from rdfpub.validation import Problem, Validator
 
 
@@ -30,6 +30,7 @@ class Prepared:
     version: int
     revised: str
     warnings: tuple[Problem, ...] = ()
+    source_format: str = ""
 
     @property
     def graph_iri(self) -> str:
@@ -45,7 +46,9 @@ class Outcome:
     """What became of one record, or of an input that failed before yielding one."""
 
     source: str
-    status: str  # published, replaced, unchanged, older, deleted, conformant, rejected
+    # published, replaced, unchanged, older, withdrawn (a later file deletes it), conformant, rejected;
+    # for a DeleteCitation's PMID: deleted, absent (nothing stored), superseded (a later file's copy is stored)
+    status: str
     label: str
     pmid: str | None = None
     reason: str = ""
@@ -112,7 +115,7 @@ class Preparer:
         if violations:
             return rejected(item, f"{len(violations)} violation(s) of the shapes; not stored", tuple(problems))
         return Prepared(item.label, item.source.name, item.source.position, item.article.pmid,
-                        write, mapped.digest, mapped.version, mapped.revised, tuple(problems))
+                        write, mapped.digest, mapped.version, mapped.revised, tuple(problems), item.source.format)
 
     def prepare_batch(self, items: list) -> list:
         return [self.prepare(item) for item in items]

@@ -13,11 +13,12 @@ from rdflib import Graph
 from rdfpub.catalog_entries import Entry, entry_of
 from rdfpub.errors import StoreError
 from rdfpub.remote_auth import StoreAuth
-from rdfpub.remote_answers import ACCEPT, CUT_HEADER, AnswerCut, FormAwareTransport
+from rdfpub.remote_answers import ACCEPT, CUT_HEADER, AnswerCut, FormAwareTransport, parse_answer
 from rdfpub.remote_dump import record_graph_quads, shared_graph_quads
 from rdfpub.remote_lookups import RemoteLookups
-from rdfpub.shared_graph import GraphWrite, Plan, plan
-from rdfpub.store import DUMP_FORMATS, RecordState, serialize_chunk, to_ntriples
+from rdfpub.shared_graph import GraphWrite, Operation, Plan, plan
+from rdfpub.rdf_terms import serialize_chunk, to_ntriples
+from rdfpub.store import DUMP_FORMATS, RecordState
 from rdfpub.vocab import PREFIXES
 
 # A form, not a query body: only a form carries the dataset parameters (SPARQL 1.1 Protocol 2.1.2).
@@ -25,41 +26,9 @@ FORM_HEADERS = {"Accept": ACCEPT, "Content-Type": "application/x-www-form-urlenc
 # Oxigraph's own parameter for a union default graph: unlike its server-wide flag, it leaves a
 # query's FROM alone. Servers whose default graph is the union already (Virtuoso) ignore it.
 UNION = ("union-default-graph", "")
-RESULTS_FORMATS = {
-    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
-    "application/json": ox.QueryResultsFormat.JSON,
-    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
-    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
-}
-GRAPH_FORMATS = {"application/n-triples": ox.RdfFormat.N_TRIPLES, "text/plain": ox.RdfFormat.N_TRIPLES,
-                 "text/turtle": ox.RdfFormat.TURTLE}
 # Virtuoso's SPARQL parser runs out of stack ("memory exhausted") on a block of about 5,000 triples
 # in INSERT DATA, whatever the request's size: a bigger record graph goes in several GRAPH blocks.
 _TRIPLES_PER_BLOCK = 2000
-
-
-class RemoteTriples:
-    """A CONSTRUCT or DESCRIBE answer, iterable as pyoxigraph triples like a local QueryTriples."""
-
-    def __init__(self, data: bytes, rdf_format: ox.RdfFormat):
-        self._triples = [quad.triple for quad in ox.parse(data, format=rdf_format)]
-
-    def __iter__(self) -> Iterator[ox.Triple]:
-        return iter(self._triples)
-
-    def serialize(self, output=None, format: ox.RdfFormat = ox.RdfFormat.N_TRIPLES):
-        return ox.serialize(self._triples, output, format=format)
-
-
-def parse_answer(content_type: str, data) -> object:
-    """The answer of a SPARQL server as the objects pyoxigraph's own queries return."""
-    media_type = content_type.split(";")[0].strip().lower()
-    if media_type in RESULTS_FORMATS:
-        return ox.parse_query_results(data, format=RESULTS_FORMATS[media_type])
-    if media_type in GRAPH_FORMATS:
-        return RemoteTriples(data if isinstance(data, bytes) else data.read(), GRAPH_FORMATS[media_type])
-    raise StoreError(f"the store answered a query with {media_type or 'no media type'}, "
-                     "which is not a SPARQL results or N-Triples document")
 
 
 def _insert(load: dict[str, list[str]]) -> str:
@@ -91,10 +60,11 @@ class RemoteStore:
     recovered = 0  # each write is one server transaction, so nothing is ever half written
 
     def __init__(self, url: str, update_url: str = "", graph_store_url: str = "", user: str = "",
-                 password: str = "", timeout: float = 300.0, record_graphs: str = "", shared_graph: str | None = None):
+                 password: str = "", timeout: float = 300.0, record_graphs: str = "", shared_graph: str | None = None,
+                 withdrawn_graph: str | None = None):
         self.url, self.update_url = endpoints(url, update_url)
         self._is_record = f"STRSTARTS(STR(?g), {ox.Literal(record_graphs)})" if record_graphs else "true"
-        self.shared_graph = shared_graph
+        self.shared_graph, self.withdrawn_graph = shared_graph, withdrawn_graph
         self.graph_store_url = graph_store_url
         self.auth = StoreAuth(user, password) if user else None
         self.timeout = timeout
@@ -143,7 +113,7 @@ class RemoteStore:
         self._send("POST", self.update_url, content=sparql.encode("utf-8"),
                    headers={"Content-Type": "application/sparql-update; charset=utf-8"})
 
-    def apply(self, operations: list[GraphWrite | str], shared: str | None = None) -> None:
+    def apply(self, operations: list[Operation], shared: str | None = None, withdrawn: str | None = None) -> None:
         """Writes and removes record graphs and keeps the shared graph `shared` true (see
         rdfpub/shared_graph.py); a later operation on the same graph wins. By default one Update
         request per batch, which servers that run a request as one transaction (Oxigraph,
@@ -152,21 +122,24 @@ class RemoteStore:
         killed in between leaves shared things that no record points at."""
         if not operations:
             return
-        batch = plan(self, operations, shared)
+        batch = plan(self, operations, shared, withdrawn)
+        reburials = [f"DELETE WHERE {{ GRAPH <{withdrawn}> {{ <{iri}> ?p ?o }} }}" for iri in batch.reburied]
         removals = [f"DELETE WHERE {{ GRAPH <{shared}> {{ {thing} ?p ?o }} }}" for thing in batch.dead]
         if batch.delete_shared:
             removals.append(f"DELETE DATA {{ GRAPH <{shared}> {{ {' . '.join(map(str, batch.delete_shared))} }} }}")
         if self.graph_store_url:
-            self._put_graphs(batch, shared, removals)
+            self._put_graphs(batch, reburials, removals)
             return
-        parts = [f"DROP SILENT GRAPH <{iri}>" for iri in batch.drop] + removals
+        parts = [f"DROP SILENT GRAPH <{iri}>" for iri in batch.drop] + reburials + removals
         if batch.load:
             parts.append(_insert(batch.load))
         self.update(" ;\n".join(parts))
 
-    def _put_graphs(self, batch: Plan, shared: str | None, removals: list[str]) -> None:
-        if shared in batch.load:
-            self.update(_insert({shared: batch.load[shared]}))
+    def _put_graphs(self, batch: Plan, reburials: list[str], removals: list[str]) -> None:
+        """The shared and withdrawn graphs' additions first, then each record graph, then what goes."""
+        others = {graph: lines for graph, lines in batch.load.items() if graph not in batch.drop}
+        if others or reburials:
+            self.update(" ;\n".join(reburials + ([_insert(others)] if others else [])))
         for iri in batch.drop:
             self._put_graph(iri, batch.load.get(iri))
         if removals:
@@ -205,18 +178,28 @@ class RemoteStore:
             f"""{{ BIND(<{iri}> AS ?g) GRAPH <{iri}> {{ <{iri}> <{vocab}contentDigest> ?digest .
                 OPTIONAL {{ <{iri}> <{vocab}pmidVersion> ?version }}
                 OPTIONAL {{ <{iri}> <http://purl.org/dc/terms/modified> ?revised }}
-                OPTIONAL {{ <{iri}> <http://purl.org/dc/terms/source> ?source }} }} }}""" for iri in graph_iris)
-        query = f"SELECT ?g ?version ?revised ?digest ?source WHERE {{ {branches} }}"
+                OPTIONAL {{ <{iri}> <http://purl.org/dc/terms/source> ?source }}
+                OPTIONAL {{ <{iri}> <{vocab}sourceFormat> ?format }} }} }}""" for iri in graph_iris)
+        query = f"SELECT ?g ?version ?revised ?digest ?source ?format WHERE {{ {branches} }}"
         states = {}
         for row in self.query(query):
-            version, revised, source = row["version"], row["revised"], row["source"]
+            version, revised, source, kind = row["version"], row["revised"], row["source"], row["format"]
             states[row["g"].value] = RecordState(int(version.value) if version else 1,
                                                  revised.value if revised else "", row["digest"].value,
-                                                 source.value if source else "")
+                                                 source.value if source else "", kind.value if kind else "")
         return states
 
+    def withdrawals(self, graph_iris: list[str], predicate: str) -> dict[str, str]:
+        """The input file whose DeleteCitation withdrew each of these record graphs, where one did."""
+        if not graph_iris or self.withdrawn_graph is None:
+            return {}
+        branches = " UNION ".join(f"{{ <{iri}> <{predicate}> ?file BIND(<{iri}> AS ?g) }}" for iri in graph_iris)
+        rows = self.query(f"SELECT ?g ?file WHERE {{ GRAPH <{self.withdrawn_graph}> {{ {branches} }} }}")
+        return {row["g"].value: row["file"].value for row in rows}
+
     def _records_only(self) -> str:
-        return self._is_record + (f" && ?g != <{self.shared_graph}>" if self.shared_graph else "")
+        others = [graph for graph in (self.shared_graph, self.withdrawn_graph) if graph]
+        return self._is_record + "".join(f" && ?g != <{graph}>" for graph in others)
 
     def is_empty(self) -> bool:
         return not bool(self.query(f"ASK {{ GRAPH ?g {{ ?s ?p ?o }} FILTER({self._records_only()}) }}"))
@@ -252,10 +235,11 @@ class RemoteStore:
         prefixes = (prefixes or PREFIXES) if rdf_format == ox.RdfFormat.TURTLE else None
         if prefixes:
             yield "".join(f"@prefix {name}: <{iri}> .\n" for name, iri in prefixes.items()).encode()
-        records = [graph for graph in self._graphs() if graph.value != self.shared_graph]
+        others = [graph for graph in (self.shared_graph, self.withdrawn_graph) if graph]
+        records = [graph for graph in self._graphs() if graph.value not in others]
         pages = record_graph_quads(self._query, records)
-        if self.shared_graph:
-            pages = chain(pages, shared_graph_quads(self._query, self.shared_graph))
+        for graph in others:  # graphs of many subjects, read a page of subjects at a time
+            pages = chain(pages, shared_graph_quads(self._query, graph))
         for quads in pages:
             if quads:
                 yield serialize_chunk(quads if keep_graphs else [quad.triple for quad in quads], rdf_format, prefixes)

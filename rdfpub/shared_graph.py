@@ -36,13 +36,25 @@ class GraphWrite:
         return "\n".join((self.ntriples, self.shared, *(text for _, text in self.about_works)))
 
 
-def last_operation_per_graph(operations: list[GraphWrite | str]) -> dict[str, GraphWrite | None]:
-    """Each graph's last operation, in first-seen order: its new content, or None for a removal."""
+@dataclass(frozen=True)
+class Tombstone:
+    """PubMed withdrew the record of `graph_iri`: what the withdrawn graph says of that graph now
+    (N-Triples about it), in place of what it said."""
+
+    graph_iri: str
+    ntriples: str
+
+
+Operation = GraphWrite | Tombstone | str  # a record graph to write, a withdrawal, a record graph to remove
+
+
+def last_operation_per_graph(operations: list[Operation]) -> dict[str, GraphWrite | None]:
+    """Each record graph's last operation, in first-seen order: its new content, or None for a removal."""
     final: dict[str, GraphWrite | None] = {}
     for operation in operations:
         if isinstance(operation, GraphWrite):
             final[operation.graph_iri] = operation
-        else:
+        elif isinstance(operation, str):
             final[operation] = None
     return final
 
@@ -80,6 +92,7 @@ class Plan:
     drop: list[str] = field(default_factory=list)
     dead: list[ox.NamedNode] = field(default_factory=list)
     delete_shared: list[ox.Triple] = field(default_factory=list)
+    reburied: list[str] = field(default_factory=list)  # record graphs whose tombstone is rewritten
     load: dict[str, list[str]] = field(default_factory=dict)
     shared_subjects: list[str] = field(default_factory=list)
 
@@ -92,13 +105,19 @@ def parse_triples(ntriples: str) -> list[ox.Triple]:
         if ntriples.strip() else []
 
 
-def plan(reader: Reader, operations: list[GraphWrite | str], shared: str | None) -> Plan:
+def plan(reader: Reader, operations: list[Operation], shared: str | None, withdrawn: str | None = None) -> Plan:
     final = last_operation_per_graph(operations)
     writes = [write for write in final.values() if write is not None]
     if shared is None and any(write.shared or write.about_works for write in writes):
         raise ValueError("these records add to the shared graph: name it (Iris.shared_graph())")
     result = Plan(drop=list(final), load={write.graph_iri: [line for line in write.ntriples.split("\n") if line]
                                           for write in writes})
+    tombstones = {op.graph_iri: op for op in operations if isinstance(op, Tombstone)}
+    if tombstones:
+        if withdrawn is None:
+            raise ValueError("these operations withdraw records: name the withdrawn graph (Iris.withdrawn_graph())")
+        result.reburied = list(tombstones)
+        result.load[withdrawn] = [line for op in tombstones.values() for line in op.ntriples.split("\n") if line]
     if shared is None:
         return result
     removed = {iri for iri, write in final.items() if write is None}

@@ -9,13 +9,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.term import Node
+from rdflib import Graph
 
 from rdfpub.catalog import Catalog
 from rdfpub.catalog_entries import Entry, entry_of_ntriples, entry_of_stored
 from rdfpub.errors import StoreError
-from rdfpub.shared_graph import GraphWrite, Plan, collect_dead, last_operation_per_graph, plan
+from rdfpub.rdf_terms import serialize_chunk, to_ntriples
+from rdfpub.shared_graph import GraphWrite, Operation, Plan, collect_dead, last_operation_per_graph, plan
 from rdfpub.vocab import PREFIXES
 
 # Formats of the whole-dataset dump: name -> (pyoxigraph format, keeps the record graphs).
@@ -29,35 +29,6 @@ _MODIFIED = ox.NamedNode("http://purl.org/dc/terms/modified")
 _SOURCE = ox.NamedNode("http://purl.org/dc/terms/source")
 
 
-def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    """An rdflib term as the pyoxigraph term of the same value."""
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise TypeError(f"not an RDF term: {term!r}")
-
-
-def serialize_chunk(items: list, rdf_format: ox.RdfFormat, prefixes: dict[str, str] | None) -> bytes:
-    """Quads or triples serialised, without the @prefix lines the dump has said once already."""
-    chunk = ox.serialize(items, format=rdf_format, prefixes=prefixes)
-    start = 0
-    while chunk.startswith(b"@prefix ", start):
-        start = chunk.index(b"\n", start) + 1
-    return chunk[start:]
-
-
-def to_ntriples(graph: Graph) -> str:
-    """A graph's triples as N-Triples lines (pyoxigraph's own escaping, which its parser reads back)."""
-    return "\n".join(f"{to_oxigraph(s)} {to_oxigraph(p)} {to_oxigraph(o)} ." for s, p, o in graph)
-
-
 @dataclass(frozen=True)
 class RecordState:
     """What a stored record graph says about the record it came from."""
@@ -66,18 +37,20 @@ class RecordState:
     revised: str
     digest: str
     source_file: str = ""  # the file name the record came from (its graph's dcterms:source)
+    source_format: str = ""  # its format (rdfpub:sourceFormat)
 
 
 class Store:
     """An Oxigraph store in the directory `path` (created when missing). Its named graphs are the
-    record graphs and the graph `shared_graph` of things many records mention."""
+    record graphs, the graph `shared_graph` of things many records mention, and the graph
+    `withdrawn_graph` of the records PubMed withdrew."""
 
     # A query without ORDER BY reads an index in its order, the same for the same store state.
     scan_order_is_stable = True
 
-    def __init__(self, path: Path | str, shared_graph: str | None = None):
+    def __init__(self, path: Path | str, shared_graph: str | None = None, withdrawn_graph: str | None = None):
         self.path = Path(path)
-        self.shared_graph = shared_graph
+        self.shared_graph, self.withdrawn_graph = shared_graph, withdrawn_graph
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._store = ox.Store(str(self.path))
@@ -116,10 +89,15 @@ class Store:
             return 0
         lines = [line for line in self.journal.read_text(encoding="utf-8").splitlines() if line]
         # Journals of earlier versions list the record graphs alone, one IRI a line.
-        graphs = [line[2:] if line.startswith("g ") else line for line in lines if not line.startswith(("s ", "t "))]
+        graphs = [line[2:] if line.startswith("g ") else line for line in lines if line[1:2] != " " or line[0] == "g"]
         shared = next((line[2:] for line in lines if line.startswith("s ")), None)
-        if graphs:
-            self._store.update(" ;\n".join(f"DROP SILENT GRAPH <{iri}>" for iri in graphs))
+        withdrawn = next((line[2:] for line in lines if line.startswith("w ")), None)
+        removals = [f"DROP SILENT GRAPH <{iri}>" for iri in graphs]
+        # A withdrawal half loaded is undone whole: reading its DeleteCitation again writes it again.
+        removals += [f"DELETE WHERE {{ GRAPH <{withdrawn}> {{ <{line[2:]}> ?p ?o }} }}"
+                     for line in lines if line.startswith("r ") and withdrawn]
+        if removals:
+            self._store.update(" ;\n".join(removals))
         if shared is not None:
             things = {ox.NamedNode(line[2:]) for line in lines if line.startswith("t ")}
             dead = collect_dead(self, things, set(graphs), shared)
@@ -135,9 +113,10 @@ class Store:
         self.apply([GraphWrite(graph_iri, to_ntriples(graph))])
         return existed
 
-    def apply(self, operations: list[GraphWrite | str], shared: str | None = None) -> None:
+    def apply(self, operations: list[Operation], shared: str | None = None, withdrawn: str | None = None) -> None:
         """Writes (GraphWrite) and removes (a graph IRI) record graphs, and keeps the shared graph
-        `shared` true (rdfpub/shared_graph.py); a later operation on the same graph wins.
+        `shared` true (rdfpub/shared_graph.py); a later operation on the same graph wins. A
+        Tombstone rewrites what the graph `withdrawn` says of a record PubMed withdrew.
 
         One transaction drops the touched record graphs and the shared triples that go with them;
         the new triples are then bulk-loaded (about four times faster than a transactional load,
@@ -146,21 +125,22 @@ class Store:
         the load, so each record is wholly in or wholly out."""
         if not operations:
             return
-        batch = plan(self, operations, shared)
+        batch = plan(self, operations, shared, withdrawn)
         if self.catalog is None:
-            self._execute(batch, shared)
+            self._execute(batch, shared, withdrawn)
             return
         # The index learns which records are changing before the store does, and what they became
         # after: a run killed in between leaves them pending, to be read again (attach_catalog).
         final = last_operation_per_graph(operations)
         self.catalog.begin(final)
-        self._execute(batch, shared)
+        self._execute(batch, shared, withdrawn)
         self.catalog.finish({graph: entry_of_ntriples(graph, write.ntriples, self.catalog.journal_of)
                              if write is not None else None for graph, write in final.items()})
 
-    def _execute(self, batch: Plan, shared: str | None) -> None:
+    def _execute(self, batch: Plan, shared: str | None, withdrawn: str | None = None) -> None:
         removals = [f"DROP SILENT GRAPH <{iri}>" for iri in batch.drop]
         removals += [f"DELETE WHERE {{ GRAPH <{shared}> {{ {thing} ?p ?o }} }}" for thing in batch.dead]
+        removals += [f"DELETE WHERE {{ GRAPH <{withdrawn}> {{ <{iri}> ?p ?o }} }}" for iri in batch.reburied]
         if batch.delete_shared:
             removals.append(f"DELETE DATA {{ GRAPH <{shared}> {{ "
                             + " . ".join(map(str, batch.delete_shared)) + " } }")
@@ -168,9 +148,11 @@ class Store:
             self._store.update(" ;\n".join(removals))
         if not batch.load:
             return
-        journal = [f"g {iri}" for iri in batch.load if iri != shared]
+        journal = [f"g {iri}" for iri in batch.load if iri not in (shared, withdrawn)]
         if shared is not None:
             journal += [f"s {shared}"] + [f"t {iri}" for iri in batch.shared_subjects]
+        if batch.reburied:
+            journal += [f"w {withdrawn}"] + [f"r {iri}" for iri in batch.reburied]
         with self.journal.open("w", encoding="utf-8") as file:
             file.write("\n".join(journal) + "\n")
             file.flush()
@@ -225,6 +207,7 @@ class Store:
         Direct index lookups, three per graph: the same question as one SPARQL query with VALUES
         made Oxigraph scan every graph, which slowed ingest down as the store grew."""
         digest_term, version_term = ox.NamedNode(f"{vocab}contentDigest"), ox.NamedNode(f"{vocab}pmidVersion")
+        format_term = ox.NamedNode(f"{vocab}sourceFormat")
         states = {}
         for iri in graph_iris:
             graph = ox.NamedNode(iri)
@@ -234,8 +217,20 @@ class Store:
             version = self._first(graph, version_term)
             revised = self._first(graph, _MODIFIED)
             source = self._first(graph, _SOURCE)
-            states[iri] = RecordState(int(version) if version else 1, revised or "", digest, source or "")
+            states[iri] = RecordState(int(version) if version else 1, revised or "", digest, source or "",
+                                      self._first(graph, format_term) or "")
         return states
+
+    def withdrawals(self, graph_iris: list[str], predicate: str) -> dict[str, str]:
+        """The input file whose DeleteCitation withdrew each of these record graphs, where one did."""
+        if self.withdrawn_graph is None:
+            return {}
+        graph, term = ox.NamedNode(self.withdrawn_graph), ox.NamedNode(predicate)
+        found = {}
+        for iri in graph_iris:
+            for quad in self._store.quads_for_pattern(ox.NamedNode(iri), term, None, graph):
+                found[iri] = quad.object.value
+        return found
 
     def _first(self, graph: ox.NamedNode, predicate: ox.NamedNode) -> str | None:
         """The value of `graph predicate ?value` stated inside the graph itself, if any."""
@@ -251,7 +246,8 @@ class Store:
         return True
 
     def _record_graphs(self) -> Iterator[ox.NamedNode]:
-        return (graph for graph in self._store.named_graphs() if graph.value != self.shared_graph)
+        others = {self.shared_graph, self.withdrawn_graph}
+        return (graph for graph in self._store.named_graphs() if graph.value not in others)
 
     def is_empty(self) -> bool:
         return next(self._record_graphs(), None) is None

@@ -30,8 +30,9 @@ def open_store(settings: Settings, index: bool = True) -> Store | RemoteStore:
     if is_remote(settings.store):
         return RemoteStore(settings.store, settings.store_update, settings.store_graphs,
                            settings.store_user, settings.store_password,
-                           record_graphs=iris.record_graphs(), shared_graph=iris.shared_graph())
-    store = Store(settings.store, shared_graph=iris.shared_graph())
+                           record_graphs=iris.record_graphs(), shared_graph=iris.shared_graph(),
+                           withdrawn_graph=iris.withdrawn_graph())
+    store = Store(settings.store, shared_graph=iris.shared_graph(), withdrawn_graph=iris.withdrawn_graph())
     if index:
         attach_index(store, iris)
     return store
@@ -82,7 +83,7 @@ def rebase(settings: Settings, store: Store | RemoteStore, base: str) -> tuple[S
     if isinstance(store, RemoteStore):
         store.close()
         return settings, open_store(settings)
-    store.shared_graph = Iris(base).shared_graph()
+    store.shared_graph, store.withdrawn_graph = Iris(base).shared_graph(), Iris(base).withdrawn_graph()
     if store.catalog is not None:
         store.catalog.journal_of = Iris(base).journal_of
     return settings, store

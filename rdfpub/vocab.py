@@ -150,6 +150,8 @@ class PRISM(DefinedNamespace):
     endingPage: URIRef
     pageRange: URIRef
     publicationDate: URIRef
+    coverDisplayDate: URIRef
+    creationDate: URIRef
     keyword: URIRef
     isbn: URIRef
     edition: URIRef

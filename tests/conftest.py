@@ -83,6 +83,21 @@ def client(settings: Settings, seeded_store: Store) -> TestClient:
         yield test_client
 
 
+# The whole development data set, beside the checkout in shared/ (tests that use it skip without it).
+DEVELOPMENT = ROOT.parent / "shared" / "data" / "pubmed"
+
+
+@pytest.fixture(scope="session")
+def development_store(tmp_path_factory):
+    """(settings, store, summary) of the development data ingested once, all three formats."""
+    if not DEVELOPMENT.is_dir():
+        pytest.skip("the development data set (shared/data/pubmed) is not here")
+    settings = backend_settings("embedded", tmp_path_factory.mktemp("development"), None)
+    store = open_store(settings)
+    summary = ingest.run([DEVELOPMENT / name for name in ("xml", "medline", "abstract-text")], settings, store)
+    return settings, store, summary
+
+
 @pytest.fixture
 def fresh_settings(tmp_path: Path) -> Settings:
     return Settings.load(environ={}, store=tmp_path / "store", base_iri=BASE)

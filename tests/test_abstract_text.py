@@ -153,7 +153,7 @@ def test_citation_lines():
                            "[Epub ahead of print]")
     assert cited.pii == "S0016-5085(18)35242-6" and cited.doi == "10.1053/j.gastro.x" and cited.ahead_of_print
     assert parse_citation("Ceska Slov Farm. 2018 Winter;67(3):95-100.").published == PartialDate(
-        2018, text="2018 Winter")
+        2018, text="2018 Winter", period=True)
 
 
 def test_a_bad_citation_among_good_ones_is_unreadable_and_the_file_goes_on():

@@ -14,6 +14,8 @@ FORBIDDEN = {
                        "rdfpub.store", "rdfpub.web", "rdfpub.pipeline", "rdfpub.cli"},
     "rdfpub.model": {"rdflib", "pyoxigraph", "pyshacl", "fastapi", "rdfpub.sources", "rdfpub.mapping"},
     "rdfpub.identifiers": {"rdflib", "pyoxigraph", "rdfpub.model", "rdfpub.sources"},
+    "rdfpub.mesh": {"rdflib", "pyoxigraph", "pyshacl", "fastapi", "rdfpub.model", "rdfpub.sources",
+                    "rdfpub.mapping", "rdfpub.store", "rdfpub.web"},
     "rdfpub.mapping": {"pyoxigraph", "pyshacl", "fastapi", "rdfpub.sources", "rdfpub.store", "rdfpub.web",
                        "rdfpub.pipeline", "rdfpub.validation"},
     "rdfpub.validation": {"pyoxigraph", "fastapi", "rdfpub.sources", "rdfpub.store", "rdfpub.web", "rdfpub.pipeline"},

@@ -17,7 +17,8 @@ from rdfpub.iris import Iris
 from rdfpub.mapping import Mapper
 from rdfpub.model import Record
 from rdfpub.settings import Settings
-from rdfpub.store import Store, to_oxigraph
+from rdfpub.rdf_terms import to_oxigraph
+from rdfpub.store import Store
 from rdfpub.stores import open_store
 
 from conftest import BACKENDS, BASE, DATA
@@ -121,8 +122,16 @@ def test_delete_citation_removes_records(tmp_path, any_settings):
     assert summary.deleted == len(present) >= 1
     assert not any(_titles(store, pmid) for pmid in withdrawn)
     assert store.graph_count() == before - len(present)
-    dump = b"".join(store.dump("nq")).decode()
-    assert all(f"<{BASE}/graph/pubmed/{pmid}>" not in dump for pmid in withdrawn)
+    quads = list(ox.parse(b"".join(store.dump("nq")), format=ox.RdfFormat.N_QUADS))
+    graphs = {quad.graph_name.value for quad in quads}
+    assert all(f"{BASE}/graph/pubmed/{pmid}" not in graphs for pmid in withdrawn)
+    # The store remembers which file withdrew them, so an earlier file read later cannot bring them back.
+    remembered = {quad.subject.value: quad.object.value for quad in quads
+                  if quad.graph_name.value == f"{BASE}/graph/withdrawn"}
+    assert {graph: file for graph, file in remembered.items() if file == "update.xml"} == {
+        f"{BASE}/graph/pubmed/{pmid}": "update.xml" for pmid in withdrawn}
+    assert ingest.run([SAMPLE], any_settings, store).withdrawn >= len(present)
+    assert not any(_titles(store, pmid) for pmid in withdrawn)
 
 
 def test_rejects_file_holds_what_a_person_needs(tmp_path, fresh_settings):

@@ -87,6 +87,8 @@ BREAKS = {
     "SubjectShape": (lambda g: g.remove((URIRef("http://id.nlm.nih.gov/mesh/D006801"), RDFS.label, None)),
                      "carries the label"),
     "ArticleSubjectShape": (lambda g: g.add((ARTICLE, DCTERMS.language, Literal("eng"))), "Library of Congress"),
+    "InvalidDateShape": (lambda g: g.add((ARTICLE, URIRef(VOCAB + "invalidDate"), Literal("2019 13 45 (publicationDate)"))),
+                         "no calendar date"),
     "RecordShape": (lambda g: g.set((_role(3), URIRef(VOCAB + "position"), Literal(2, datatype=XSD.integer))),
                     "share position"),
 }

@@ -70,11 +70,13 @@ def test_collective_author_keeps_its_place_and_grants_split():
     names = [author.name for author in authors]
     assert names[-1] == "ISPOR Task Force" and authors[-1].collective_name == "ISPOR Task Force"
     assert names[names.index("Nancy Devlin") + 1] == "ISPOR Task Force"
-    assert by_pmid["27021745"].article.published == PartialDate(2016, text="2016 Mar-Apr")
+    assert by_pmid["27021745"].article.published == PartialDate(2016, 3, text="2016 Mar-Apr", period=True)
     assert by_pmid["35087262"].article.grants == (Grant("EPA999999", None, "Intramural EPA", "United States"),)
     assert Identifier("mid", "NIHMS1762309") in by_pmid["35087262"].article.other_ids
     assert by_pmid["33733971"].article.chemicals == (
-        Concept("Antibodies, Monoclonal, Humanized"), Concept("burosumab", registry_number="G9WJT6RD29"))
+        # MEDLINE names substances without ids: a MeSH descriptor's is found in NLM's table, a
+        # supplementary concept (burosumab) is not in it and stays a name.
+        Concept("Antibodies, Monoclonal, Humanized", "D061067"), Concept("burosumab", registry_number="G9WJT6RD29"))
 
 
 def test_comments_corrections_mesh_and_dates():
@@ -96,8 +98,9 @@ def test_comments_corrections_mesh_and_dates():
         Affiliation("Neuropsychopharmacology Unit, Imperial College, London, UK. d.nutt@imperial.ac.uk"),)
     assert [a.name for a in article.authors][-1] == "Independent Scientific Committee on Drugs"
     assert article.grants == (Grant("G1002226", "MRC_", "Medical Research Council", "United Kingdom"),)
-    assert MeshHeading("Illicit Drugs", qualifiers=(MeshQualifier("adverse effects", major=True),
-                                                     MeshQualifier("classification"))) in article.mesh_headings
+    # Headings get their MeSH ids from NLM's table; '*' marks the major qualifier.
+    assert MeshHeading("Illicit Drugs", "D013287", qualifiers=(MeshQualifier("adverse effects", "Q000009", major=True),
+                                                               MeshQualifier("classification", "Q000145"))) in article.mesh_headings
     assert article.journal.issn_electronic == "1474-547X" and article.journal.issn_linking == "0140-6736"
     assert (article.journal.medline_ta, article.journal.title, article.journal.nlm_id) == (
         "Lancet", "Lancet (London, England)", "2985213R")
@@ -107,7 +110,7 @@ def test_comments_corrections_mesh_and_dates():
     erratum = by_pmid["31623981"].article
     assert erratum.comments_corrections == (
         CommentCorrection("ErratumIn", "Eur Urol Focus. 2022 Jan;8(1):360-361. PMID: 33422458", "33422458"),)
-    assert MeshHeading("Decision Support Techniques", major=True) in erratum.mesh_headings
+    assert MeshHeading("Decision Support Techniques", "D003661", major=True) in erratum.mesh_headings
     assert erratum.keywords[0] == Keyword("Antimuscarinic", owner="NOTNLM")
 
 
@@ -148,8 +151,9 @@ def test_old_record_dates_and_affiliation_before_the_authors():
 
 def test_continuation_lines_join_with_one_space():
     article = _parse(BIOPYTHON_3)[0].article
-    heading = MeshHeading("High-Intensity Focused Ultrasound Ablation", qualifiers=(
-        MeshQualifier("adverse effects"), MeshQualifier("instrumentation"), MeshQualifier("methods", major=True)))
+    heading = MeshHeading("High-Intensity Focused Ultrasound Ablation", "D057086", qualifiers=(
+        MeshQualifier("adverse effects", "Q000009"), MeshQualifier("instrumentation", "Q000295"),
+        MeshQualifier("methods", "Q000379", major=True)))
     assert heading in article.mesh_headings
     assert article.abstract_sections[0] == AbstractSection(
         article.abstract_sections[0].text, label="PURPOSE")

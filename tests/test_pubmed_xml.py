@@ -158,7 +158,7 @@ def test_non_ascii_names_structured_abstract_and_inline_markup():
 def test_season_dates_start_and_end_pages_notes_and_mesh_types():
     records = by_pmid(PUBMED1)
     article = records["12091962"].article
-    assert article.published == PartialDate(1990, None, None, "1990 Spring")
+    assert article.published == PartialDate(1990, None, None, "1990 Spring", period=True)
     assert article.pages == Pages("113-25", "113", "125")
     assert article.authors[0].name == "J Michael Olivero"
     assert article.keywords[0] == Keyword("Health Care and Public Health", False, "KIE")
@@ -173,9 +173,9 @@ def test_season_dates_start_and_end_pages_notes_and_mesh_types():
     assert chemicals[2] == Concept("Heme", "D006418", "chemical", "42VZT0U6YR")
 
 
-def test_medline_dates_keep_only_the_precision_they_have():
+def test_medline_dates_are_read_as_their_start_and_keep_their_text():
     record = by_pmid(BASELINE_2021)["31540998"]
-    assert record.article.published == PartialDate(2019, None, None, "2019 Sep/Oct")
+    assert record.article.published == PartialDate(2019, 9, None, "2019 Sep/Oct", period=True)
 
 
 def test_mesh_qualifiers_and_major_flags():

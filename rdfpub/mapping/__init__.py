@@ -86,6 +86,7 @@ class Mapper:
         builder.types(graph_iri, PROV.Entity)
         builder.add(graph_iri, FOAF.primaryTopic, node)
         builder.add(graph_iri, DCTERMS.source, source_file_name(record.source.name))
+        builder.add(graph_iri, builder.term("sourceFormat"), record.source.format)
         builder.add(graph_iri, DCTERMS.license, self.license)
         builder.add(graph_iri, builder.term("generator"), f"rdfpub {__version__}")
         pmid = normalize_pmid(record.article.pmid) if record.article.pmid else None
@@ -97,9 +98,6 @@ class Mapper:
         builder.add(graph_iri, builder.term("citationStatus"), record.status)
         builder.add(graph_iri, builder.term("citationOwner"), record.owner)
         builder.add(graph_iri, builder.term("publicationStatus"), record.publication_status)
-        if record.created:
-            builder.add(graph_iri, DCTERMS.created, builder.date(record.created))
-        if record.revised:
-            builder.add(graph_iri, DCTERMS.modified, builder.date(record.revised))
-        if record.completed:
-            builder.add(graph_iri, builder.term("dateCompleted"), builder.date(record.completed))
+        builder.add_date(graph_iri, DCTERMS.created, record.created)
+        builder.add_date(graph_iri, DCTERMS.modified, record.revised)
+        builder.add_date(graph_iri, builder.term("dateCompleted"), record.completed)

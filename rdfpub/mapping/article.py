@@ -11,6 +11,7 @@ from rdfpub.identifiers import normalize_doi, normalize_pmcid, normalize_pmid
 from rdfpub.iris import (
     BIO2RDF_PUBMED, LANGUAGE, PMC_PAGE, PUBMED_PAGE, doi_iri, external, identifiers_org)
 from rdfpub.mapping.builder import GraphBuilder
+from rdfpub.mapping.languages import vernacular_language
 from rdfpub.mapping.venue import map_venue
 from rdfpub.model import Article, Identifier
 from rdfpub.vocab import DATACITE, FABIO, LITERAL, PRISM, PUBLICATION_TYPE_CLASSES
@@ -45,8 +46,15 @@ def map_article(builder: GraphBuilder, item: Article, full: bool = True) -> URIR
         builder.add(node, builder.term("publicationTypeName"), publication_type.name)
         if publication_type.name in PUBLICATION_TYPE_CLASSES:
             builder.types(node, PUBLICATION_TYPE_CLASSES[publication_type.name])
-    builder.add(node, DCTERMS.title, item.title)
-    builder.add(node, DCTERMS.alternative, item.vernacular_title)
+    vernacular = Literal(item.vernacular_title, lang=vernacular_language(item.languages)) \
+        if item.vernacular_title else None
+    if item.title:
+        builder.add(node, DCTERMS.title, item.title)
+        builder.add(node, DCTERMS.alternative, vernacular)
+    else:
+        # A record PubMed knows only by its title in the original language (VernacularTitle, MEDLINE
+        # TT; common for publisher-supplied records) is shown by that title: so is it here.
+        builder.add(node, DCTERMS.title, vernacular)
     if item.citation_text and (not item.title or not full):
         builder.add(node, DCTERMS.bibliographicCitation, item.citation_text)
     _abstract(builder, node, item)
@@ -163,11 +171,14 @@ def _other_ids(item: Article) -> list[Identifier]:
 
 
 def _dates(builder: GraphBuilder, node: URIRef, item: Article) -> None:
-    if item.published:
-        builder.add(node, PRISM.publicationDate, builder.date(item.published))
+    if builder.add_date(node, PRISM.publicationDate, item.published):
         builder.add(node, FABIO.hasPublicationYear, builder.year(item.published))
-    if item.epublished:
-        builder.add(node, builder.term("electronicPublicationDate"), builder.date(item.epublished))
+        if item.published.period:
+            # "2019 Jan-Feb", "2000 Spring": the date is the period's start; the words are the cover's.
+            builder.add(node, PRISM.coverDisplayDate, item.published.text)
+    builder.add_date(node, builder.term("electronicPublicationDate"), item.epublished)
+    # A book chapter's ContributionDate: when it was first contributed, before later revisions.
+    builder.add_date(node, PRISM.creationDate, item.contributed)
 
 
 def map_history(builder: GraphBuilder, node: URIRef, history) -> None:
@@ -175,4 +186,4 @@ def map_history(builder: GraphBuilder, node: URIRef, history) -> None:
     for status, date in history:
         predicate = _HISTORY_TERMS.get(status.lower())
         if predicate is not None:
-            builder.add(node, predicate, builder.date(date))
+            builder.add_date(node, predicate, date)

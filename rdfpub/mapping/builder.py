@@ -81,6 +81,19 @@ class GraphBuilder:
         """A date literal typed by the precision the source really gives."""
         return Literal(date.isoformat(), datatype=_DATE_TYPES[date.precision])
 
+    def add_date(self, subject: Node, predicate: URIRef, date: PartialDate | None) -> bool:
+        """The date as a typed literal; a date the source gives that is no calendar date (month 13,
+        30 February) as written instead, under rdfpub:invalidDate, which the shapes refuse.
+        True when a valid date was written."""
+        if date is None:
+            return False
+        if not date.valid:
+            name = str(predicate).rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+            self.add(subject, self.term("invalidDate"), f"{date.text} ({name})")
+            return False
+        self.add(subject, predicate, self.date(date))
+        return True
+
     @staticmethod
     def year(date: PartialDate) -> Literal:
         return Literal(f"{date.year:04d}", datatype=XSD.gYear)

@@ -31,6 +31,8 @@ def map_subjects(builder: GraphBuilder, node: URIRef, item: Article) -> None:
             names = [heading.descriptor] + [f"{heading.descriptor}/{q.name}" for q in heading.qualifiers]
             for name in names:
                 builder.add(node, DCTERMS.subject, name)
+            # Said in the record: this heading could not be queried by its MeSH IRI.
+            builder.add(node, builder.term("unmatchedMeshHeading"), heading.descriptor)
             if heading.major or major_qualifier:
                 builder.add(node, builder.term("majorSubject"), heading.descriptor)
             continue
@@ -39,6 +41,7 @@ def map_subjects(builder: GraphBuilder, node: URIRef, item: Article) -> None:
             qualifier_ui = _mesh(qualifier.ui)
             if qualifier_ui is None:
                 builder.add(node, DCTERMS.subject, f"{heading.descriptor}/{qualifier.name}")
+                builder.add(node, builder.term("unmatchedMeshHeading"), f"{heading.descriptor}/{qualifier.name}")
                 continue
             pair = URIRef(mesh_iri(descriptor, qualifier_ui))
             builder.add(node, FABIO.hasSubjectTerm, pair)

@@ -109,8 +109,7 @@ def _book(builder: GraphBuilder, node: URIRef, item: Article) -> None:
     # Medium, collection and publisher's place have no fitting term here: kept as readable notes.
     builder.add(target, RDFS.comment, book.medium and f"Medium: {book.medium}")
     builder.add(target, RDFS.comment, book.collection_title and f"Collection: {book.collection_title}")
-    if book.published:
-        builder.add(target, PRISM.publicationDate, builder.date(book.published))
+    builder.add_date(target, PRISM.publicationDate, book.published)
     if book.publisher:
         publisher = URIRef(builder.iris.publisher(str(target)))
         builder.types(publisher, FOAF.Agent, FOAF.Organization)

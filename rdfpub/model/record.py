@@ -53,6 +53,7 @@ class Article:
     pages: Pages | None = None
     published: PartialDate | None = None
     epublished: PartialDate | None = None
+    contributed: PartialDate | None = None  # a book chapter's ContributionDate (MEDLINE CTDT)
     publication_types: tuple[PublicationType, ...] = ()
     notes: tuple[str, ...] = ()
     citation_text: str | None = None

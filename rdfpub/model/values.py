@@ -10,11 +10,13 @@ MONTHS = {name: number for number, name in enumerate(
 
 @dataclass(frozen=True)
 class SourceRef:
-    """Where a record came from: the input's name as given, the record's ordinal and first line."""
+    """Where a record came from: the input's name as given, the record's ordinal and first line,
+    and the input's format (a name of rdfpub.sources.FORMATS, set once the file is read)."""
 
     name: str
     position: int = 1
     line: int | None = None
+    format: str = ""
 
     def __str__(self) -> str:
         where = f"{self.name}:{self.line}" if self.line is not None else self.name
@@ -23,12 +25,16 @@ class SourceRef:
 
 @dataclass(frozen=True)
 class PartialDate:
-    """A date known to a year, a month or a day; `text` is how the source wrote it."""
+    """A date known to a year, a month or a day; `text` is how the source wrote it. `period` is
+    True when the source names a period (a range, a season, alternatives) that this date starts;
+    `valid` is False when the source's date is no calendar date (month 13, 30 February)."""
 
     year: int
     month: int | None = None
     day: int | None = None
     text: str = ""
+    period: bool = False
+    valid: bool = True
 
     @property
     def precision(self) -> str:

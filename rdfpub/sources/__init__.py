@@ -9,6 +9,7 @@ file cannot be read; a single bad record is yielded as Unreadable and the file g
 from __future__ import annotations
 
 import gzip
+from dataclasses import replace
 import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -18,6 +19,7 @@ from typing import BinaryIO
 from rdfpub.errors import ParseError
 from rdfpub.model import Deletion, Record, Unreadable
 from rdfpub.sources import abstract_text, medline, pubmed_page, pubmed_xml
+from rdfpub.sources.control_characters import ControlFreeReader
 
 FORMATS: dict[str, ModuleType] = {
     pubmed_xml.NAME: pubmed_xml,
@@ -73,8 +75,11 @@ def read_records(path: Path, format_name: str | None = None,
             raw.seek(0)
             if on_open is not None:
                 on_open(raw.tell)
-            with (gzip.GzipFile(fileobj=raw, mode="rb") if compressed else raw) as stream:
-                yield from FORMATS[name].parse(stream, str(path))
+            with ControlFreeReader(gzip.GzipFile(fileobj=raw, mode="rb") if compressed else raw) as stream:
+                for item in FORMATS[name].parse(stream, str(path)):
+                    if isinstance(item, Record):
+                        item = replace(item, source=replace(item.source, format=name))
+                    yield item
     except UnicodeDecodeError as error:
         raise ParseError(f"not valid UTF-8 near byte {error.start}", source=str(path),
                          hint="convert the file to UTF-8") from None

@@ -11,6 +11,15 @@ _PERSON = re.compile(rf"^(?P<last>[^\d(),;:.]+?) (?P<initials>[^\W\d_]{{1,4}})(?
 # '(1)(2)' point to affiliations; '(#)' marks authors who contributed equally.
 _MARKS = re.compile(r"(?:\((?:\d+|#)\))+$")
 _NUMBERED = re.compile(r"^\((?P<number>\d+|#)\)\s*(?P<text>.*)$")
+# Particles a person's last name may hold in lower case ('van der Berg', 'Ruiz de la Torre').
+_PARTICLES = {"van", "von", "der", "den", "de", "del", "della", "di", "da", "du", "des", "la", "le", "dos",
+              "das", "do", "te", "ten", "ter", "bin", "ibn", "al", "el", "y", "zu", "af", "av"}
+# Words of a group's name, not a person's ('Italian National Task Force on Hepatitis A').
+_GROUP_WORDS = {"group", "groups", "consortium", "collaboration", "collaborative", "collaborators", "network",
+                "committee", "task", "force", "study", "studies", "investigators", "team", "society",
+                "association", "trial", "trials", "program", "programme", "initiative", "council", "working",
+                "alliance", "foundation", "board", "panel", "registry", "project", "organization",
+                "organisation", "staff", "members", "writing", "steering", "national", "international"}
 # Lower-case words a group's name may hold; any other lower-case word makes the text a sentence.
 _NAME_WORDS = {"of", "for", "the", "and", "on", "in", "de", "der", "van", "von", "del", "della", "di", "da",
                "la", "le", "du", "des", "und", "y", "e", "et", "&", "with", "to", "at", "an", "a"}
@@ -23,13 +32,22 @@ def _person(token: str) -> tuple[str, str | None, str | None] | None:
     if " " not in token and token[:1].isupper() and not token.isupper() and token.isalpha():
         return token, None, None
     match = _PERSON.match(token)
-    if not match:
+    if not match or _group_name(match.group("last")):
         return None
     initials = match.group("initials")
     upper = sum(1 for char in initials if char.isupper())
     if initials[0].isupper() and (upper == len(initials) or (len(initials) <= 3 and upper >= len(initials) - 1)):
         return match.group("last"), initials, match.group("suffix")
     return None
+
+
+def _group_name(last: str) -> bool:
+    """True when what stands before the 'initials' is a group's name, not a person's last name:
+    a group's word, a lower-case word no surname holds, or more capitalised words than surnames have."""
+    words = last.split()
+    capitalised = [word for word in words if word[:1].isupper()]
+    return (any(word.lower() in _GROUP_WORDS for word in words) or len(capitalised) > 3
+            or any(word.isalpha() and word.islower() and word not in _PARTICLES for word in words))
 
 
 def _looks_collective(token: str) -> bool:

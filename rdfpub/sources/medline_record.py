@@ -24,7 +24,8 @@ COMMENT_TAGS = {
 ARTICLE_TEXT = {"TI": "title", "AB": "abstract", "CI": "copyright", "VI": "volume", "IP": "issue",
                 "TT": "vernacular_title", "SO": "citation_text"}
 RECORD_TEXT = {"STAT": "status", "OWN": "owner", "PST": "publication_status"}
-RECORD_DATES = {"DCOM": "completed", "LR": "revised", "DA": "created"}
+# DRDT is a Bookshelf record's revision date, where a journal article's is LR.
+RECORD_DATES = {"DCOM": "completed", "LR": "revised", "DRDT": "revised", "DA": "created"}
 # Record dates that PHST lines also give, under the PubStatus each one is.
 HISTORY_DATES = {"CRDT": "entrez", "EDAT": "pubmed", "MHDA": "medline", "PMCR": "pmc-release"}
 JOURNAL_TEXT = {"TA": "medline_ta", "JT": "title", "JID": "nlm_id"}
@@ -64,6 +65,8 @@ class RecordBuilder:
             self._set(self.record, RECORD_TEXT[tag], tag, value)
         elif tag in RECORD_DATES:
             self._set(self.record, RECORD_DATES[tag], tag, values.compact_date(value), value)
+        elif tag == "CTDT":  # a Bookshelf chapter's contribution date
+            self._set(self.article, "contributed", tag, values.compact_date(value), value)
         elif tag in HISTORY_DATES:
             if tag == "CRDT":
                 self.record.setdefault("entrez", values.compact_date(value))

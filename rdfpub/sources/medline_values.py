@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import calendar
 import re
 
 from rdfpub.model import Author, Concept, Grant, Identifier, MeshHeading, MeshQualifier, PartialDate
+from rdfpub.mesh import mesh_ui
+from rdfpub.sources.dates import checked
 
 SUFFIXES = {"Jr", "Sr", "2nd", "3rd", "4th", "II", "III", "IV", "V"}
 # The countries NLM writes last in a GR value ("id/acronym/agency/country"); a non-NIH grant may
@@ -43,22 +44,23 @@ def person(full: str | None, short: str | None) -> Author:
 
 
 def mesh_heading(value: str) -> MeshHeading:
-    """'Depressive Disorder, Major/*drug therapy/therapy': a '*' marks a major topic."""
+    """'Depressive Disorder, Major/*drug therapy/therapy': a '*' marks a major topic. MEDLINE names
+    headings without their unique ids: they are found in NLM's MeSH table (rdfpub/mesh/)."""
     descriptor, *qualifiers = value.split("/")
+    name = descriptor.lstrip("*").strip()
     return MeshHeading(
-        descriptor=descriptor.lstrip("*").strip(),
-        major=descriptor.startswith("*"),
-        qualifiers=tuple(MeshQualifier(name=q.lstrip("*").strip(), major=q.startswith("*"))
-                         for q in qualifiers if q.strip()))
+        descriptor=name, ui=mesh_ui(name), major=descriptor.lstrip().startswith("*"),
+        qualifiers=tuple(MeshQualifier(name=q.lstrip("*").strip(), ui=mesh_ui(q.lstrip("*"), "Q"),
+                                       major=q.lstrip().startswith("*")) for q in qualifiers if q.strip()))
 
 
 def chemical(value: str) -> Concept:
     """'690G0D6V8H (Ketamine)' or '0 (Antidepressive Agents)': NLM writes 0 when there is no number."""
     number, separator, name = value.partition(" (")
     if not separator or not name.endswith(")"):
-        return Concept(name=value.strip())
+        return Concept(name=value.strip(), ui=mesh_ui(value))
     number = number.strip()
-    return Concept(name=name[:-1].strip(), registry_number=None if number == "0" else number)
+    return Concept(name=name[:-1].strip(), ui=mesh_ui(name[:-1]), registry_number=None if number == "0" else number)
 
 
 def grant(value: str) -> Grant:
@@ -91,10 +93,11 @@ def compact_date(value: str) -> PartialDate | None:
     text = value.strip()
     if match := _COMPACT_DATE.match(text):
         year, month, day = (int(match.group(key)) for key in ("year", "month", "day"))
-        if 1 <= month <= 12 and 1 <= day <= calendar.monthrange(year, month)[1]:
-            return PartialDate(year, month, day, text=text)
-    if (match := _SLASH_MONTH.match(text)) and 1 <= int(match.group("month")) <= 12:
-        return PartialDate(int(match.group("year")), int(match.group("month")), text=text)
+        return checked(year, month if 1 <= month <= 12 else None, day, text)
+    if match := _SLASH_MONTH.match(text):
+        month = int(match.group("month"))
+        return PartialDate(int(match.group("year")), month, text=text) if 1 <= month <= 12 else \
+            PartialDate(int(match.group("year")), text=text, valid=False)
     if text[:4].isdigit():
         return PartialDate(int(text[:4]), text=text)
     return None

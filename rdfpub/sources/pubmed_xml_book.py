@@ -53,12 +53,14 @@ def _book_document(document: Element, notes: list[str]) -> tuple[dict, dict]:
             keywords.extend(f.keywords(child))
         elif tag == "DateRevised":
             facts["revised"] = f.element_date(child)
+        elif tag == "ContributionDate":
+            fields["contributed"] = f.element_date(child)
         elif tag == "Sections":
             notes.extend(_section_notes(child))
         elif tag == "ReferenceList":
             facts["references"] = f.references([child], notes)
         elif not r.read_shared_part(tag, child, fields, notes):
-            notes.append(f.note(tag, child))  # ContributionDate, CitationString, ...
+            notes.append(f.note(tag, child))  # CitationString, ...
     book = fields.get("book")
     fields["kind"] = "book-chapter" if chapter else "book"
     if not chapter and book is not None:

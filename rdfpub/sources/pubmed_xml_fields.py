@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-import calendar
 import functools
-import re
 from xml.etree.ElementTree import Element
 
 from rdfpub.model import (
-    MONTHS, AbstractSection, Affiliation, Author, CommentCorrection, Concept, Grant, Identifier, Keyword,
+    AbstractSection, Affiliation, Author, CommentCorrection, Concept, Grant, Identifier, Keyword,
     MeshHeading, MeshQualifier, PartialDate, PublicationType, Reference)
-from rdfpub.sources.dates import parse_pubmed_date
+from rdfpub.sources.dates import checked, month_number, parse_pubmed_date
 
-# A MedlineDate parse_pubmed_date reads completely; anything else ("1998 Dec-1999 Jan", "2000 Spring",
-# "03/03/2018") keeps only its first year, so no precision is invented.
-_PLAIN_DATE = re.compile(r"\d{4}(?: [A-Z][a-z]{2}(?:-[A-Z][a-z]{2})?(?: \d{1,2}(?:-\d{1,2})?)?)?")
-_ANY_YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
 _AUTHOR_PARTS = {"LastName", "ForeName", "Initials", "Suffix", "CollectiveName", "Identifier", "AffiliationInfo",
                  "Affiliation"}
 
@@ -58,37 +52,24 @@ def element_date(element: Element | None) -> PartialDate | None:
 def _date_from(children: tuple[tuple[str, str | None], ...]) -> PartialDate | None:
     parts = {tag: " ".join(value.split()) for tag, value in children if value and value.strip()}
     if medline := parts.get("MedlineDate"):
-        return medline_date(medline)
+        return parse_pubmed_date(medline)
     year, month, day = parts.get("Year"), parts.get("Month"), parts.get("Day")
     season, hour, minute = parts.get("Season"), parts.get("Hour"), parts.get("Minute")
     written = " ".join(part for part in (year, month, day, season) if part)
     if hour is not None:
         written += f" {hour}:{(minute or '0').zfill(2)}"
-    if not year or not year.isdigit():
-        return None
-    number = _month_number(month)
-    if number is None or season:
-        return PartialDate(int(year), text=written)
-    day_number = int(day) if day and day.isdigit() else None
-    if day_number is not None and not 1 <= day_number <= calendar.monthrange(int(year), number)[1]:
-        day_number = None
-    return PartialDate(int(year), number, day_number, text=written)
-
-
-def _month_number(month: str | None) -> int | None:
-    if not month:
-        return None
-    if month.isdigit():
-        return int(month) if 1 <= int(month) <= 12 else None
-    return MONTHS.get(month[:3].title())
-
-
-def medline_date(written: str) -> PartialDate | None:
-    """A free-text MedlineDate ("1998 Dec-1999 Jan", "2000 Spring", "2017 Mar - Apr")."""
-    if _PLAIN_DATE.fullmatch(written) and (date := parse_pubmed_date(written)):
-        return date
-    match = _ANY_YEAR.search(written)
-    return PartialDate(int(match.group(1)), text=written) if match else None
+    if not year or not year.isdigit() or len(year) != 4:
+        return PartialDate(int(year), text=written, valid=False) if year and year.isdigit() else None
+    if season:
+        return PartialDate(int(year), text=written, period=True)
+    number = None
+    if month:
+        number = (int(month) if 1 <= int(month) <= 12 else None) if month.isdigit() else month_number(month)
+        if number is None:
+            return PartialDate(int(year), text=written, valid=False)
+    if day and not day.isdigit():
+        return PartialDate(int(year), text=written, valid=False)
+    return checked(int(year), number, int(day) if day else None, written)
 
 
 def identifiers(parent: Element) -> tuple[Identifier, ...]:
