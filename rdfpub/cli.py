@@ -5,11 +5,13 @@ from __future__ import annotations
 import argparse
 import contextlib
 import gzip
+import os
 import socket
 import sys
 from pathlib import Path
 
 from rdfpub import __version__
+from rdfpub.cli_checks import check_inputs, open_for_writing
 from rdfpub.errors import RdfpubError, StoreError
 from rdfpub.iris import Iris
 from rdfpub import ingest
@@ -22,28 +24,34 @@ from rdfpub.resources import seeds_dir
 from rdfpub.settings import Settings
 from rdfpub.sources import FORMATS
 from rdfpub.store import DUMP_FORMATS, Store
-from rdfpub.stores import open_store
+from rdfpub.stores import open_minted, rebase
 from rdfpub.vocab import PREFIXES
 
 # Exit codes, as the README documents them.
 OK, REJECTED, ERROR = 0, 1, 2
 
 
-def _store_option(parser: argparse.ArgumentParser) -> None:
+def _store_option(parser: argparse.ArgumentParser, created: bool = True) -> None:
     parser.add_argument("--store", metavar="DIR|URL",
-                        help="store directory, created when missing, or a SPARQL server's query URL "
-                             "http(s)://... (env RDFPUB_STORE; default ./rdfpub-store)")
+                        help=f"store directory{', created when missing,' if created else ' (it must exist)'} or a "
+                             "SPARQL server's query URL http(s)://... (env RDFPUB_STORE; default ./rdfpub-store)")
 
 
-def _base_option(parser: argparse.ArgumentParser) -> None:
+def _base_option(parser: argparse.ArgumentParser, empty: str | None = "http://localhost:8000") -> None:
+    """--base-iri; `empty` is the default over an empty store (None: the command has no store)."""
+    default = ("http://localhost:8000" if empty is None else
+               f"the base the store's records were minted under (a different one is refused), or {empty} "
+               "for an empty store")
     parser.add_argument("--base-iri", metavar="IRI",
-                        help="base of every IRI the dataset mints (env RDFPUB_BASE_IRI; default http://localhost:8000)")
+                        help=f"base of every IRI the dataset mints (env RDFPUB_BASE_IRI; default {default})")
 
 
-def _inputs_options(parser: argparse.ArgumentParser, format_flags: tuple[str, ...]) -> None:
+def _inputs_options(parser: argparse.ArgumentParser, old_format_flag: bool) -> None:
     parser.add_argument("paths", nargs="+", type=Path, metavar="PATH",
                         help="input files or folders (every file below a folder is read; .gz is read as is)")
-    parser.add_argument(*format_flags, choices=sorted(FORMATS), dest="input_format",
+    # --format is the older spelling of --input-format for ingest, still read.
+    flags = ("--input-format", "--format") if old_format_flag else ("--input-format",)
+    parser.add_argument(*flags, choices=sorted(FORMATS), dest="input_format",
                         help="input format, instead of detecting it from each file's content")
     parser.add_argument("--workers", type=int, metavar="N",
                         help="worker processes that map and validate (default: one per core)")
@@ -60,16 +68,18 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", help="address to listen on (env RDFPUB_HOST; default 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port to listen on (env RDFPUB_PORT; default 8000)")
     _store_option(serve)
-    _base_option(serve)
+    _base_option(serve, empty="http://localhost:PORT")
 
     ingest_cmd = commands.add_parser("ingest", help="validate records and publish them into the store")
-    _inputs_options(ingest_cmd, ("--format", "--input-format"))
+    _inputs_options(ingest_cmd, old_format_flag=True)
     _store_option(ingest_cmd)
     _base_option(ingest_cmd)
     ingest_cmd.add_argument("--rejects", type=Path, metavar="FILE", default=Path("rdfpub-rejects.jsonl"),
-                            help="JSON Lines file for rejected records, rewritten by each run that "
-                                 "rejects something (default: ./rdfpub-rejects.jsonl)")
-    ingest_cmd.add_argument("--quiet", action="store_true", help="no progress line and no per-record messages")
+                            help="JSON Lines file for rejected records, rewritten by each run and removed by "
+                                 "a run that rejects nothing (default: ./rdfpub-rejects.jsonl)")
+    ingest_cmd.add_argument("--quiet", action="store_true",
+                            help="no progress (a live line on a terminal, a log line a minute elsewhere) and no "
+                                 "per-record messages")
     ingest_cmd.add_argument("--batch-size", type=int, metavar="N",
                             help=f"records per store transaction (default {ingest.BATCH_SIZE}): smaller "
                                  "commits more often, larger is faster")
@@ -77,16 +87,19 @@ def build_parser() -> argparse.ArgumentParser:
                             help="one line per record as it is committed (published, replaced, ...)")
 
     validate = commands.add_parser("validate", help="check records against the shapes; store nothing")
-    _inputs_options(validate, ("--input-format",))
-    _base_option(validate)
-    validate.add_argument("--format", choices=REPORT_FORMATS, default="text", dest="report_format",
+    _inputs_options(validate, old_format_flag=False)
+    _base_option(validate, empty=None)
+    # --format is the older spelling of --report-format, still read.
+    validate.add_argument("--report-format", "--format", choices=REPORT_FORMATS, default="text", dest="report_format",
                           help="text (grouped and counted, default), json, or turtle (pyshacl's "
                                "sh:ValidationReport for every record with problems)")
 
     dump = commands.add_parser("dump", help="write the whole dataset as Turtle, N-Triples or N-Quads")
-    _store_option(dump)
+    _store_option(dump, created=False)
     _base_option(dump)
-    dump.add_argument("--format", choices=sorted(DUMP_FORMATS), default="turtle", dest="dump_format",
+    # --format is the older spelling of --output-format, still read.
+    dump.add_argument("--output-format", "--format", choices=sorted(DUMP_FORMATS), default="turtle",
+                      dest="dump_format",
                       help="serialisation (default turtle; nq keeps one named graph per record)")
     dump.add_argument("-o", "--output", type=Path, metavar="FILE", help="file to write (default: standard output)")
     dump.add_argument("--gzip", action="store_true",
@@ -112,7 +125,7 @@ def _print_summary(summary: Summary, verb: str) -> None:
 
 def _run(settings: Settings, args: argparse.Namespace, store: Store | None, verb: str,
          rejects: RejectsFile | None = None, quiet: bool = False, verbose: bool = False) -> Summary:
-    progress = Progress(enabled=None if not (quiet or verbose) else False)
+    progress = Progress(enabled=not (quiet or verbose))
     counts: dict[str, int] = {"done": 0}
 
     def on_outcome(outcome: Outcome) -> None:
@@ -130,7 +143,7 @@ def _run(settings: Settings, args: argparse.Namespace, store: Store | None, verb
 
     try:
         summary = ingest.run(args.paths, settings, store, args.input_format, args.workers, on_outcome,
-                             getattr(args, "batch_size", None))
+                             getattr(args, "batch_size", None), progress)
     finally:
         progress.close()
         if rejects is not None:
@@ -143,22 +156,29 @@ def _run(settings: Settings, args: argparse.Namespace, store: Store | None, verb
     return summary
 
 
-def _open_store(settings: Settings) -> Store:
-    store = open_store(settings)
+def _open_store(settings: Settings, base_given: bool) -> tuple[Settings, Store]:
+    """The store and the settings with the base its records were minted under (rdfpub/stores.py)."""
+    settings, store = open_minted(settings, base_given)
     if store.recovered:
         print(f"{store.recovered} record(s) that a stopped run had half written were removed from the store; "
               "ingest their input again to restore them", file=sys.stderr)
-    return store
+    if getattr(store, "reindexed", 0):
+        print(f"the store's search and listing index did not match it: made anew for {store.reindexed:,} records",
+              file=sys.stderr)
+    return settings, store
 
 
 def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
-    store = _open_store(settings)
-    summary = _run(settings, args, store, "ingest", RejectsFile(args.rejects), args.quiet, args.verbose)
+    check_inputs(args.paths)  # before the store is opened: a mistyped path creates no empty store
+    settings, store = _open_store(settings, args.base_given)
+    rejects = RejectsFile(args.rejects).open()  # before anything is published: an unwritable path stops here
+    summary = _run(settings, args, store, "ingest", rejects, args.quiet, args.verbose)
     store.flush()
     return REJECTED if summary.rejected else OK
 
 
 def cmd_validate(settings: Settings, args: argparse.Namespace) -> int:
+    check_inputs(args.paths)
     if args.report_format == "turtle":
         report, conforms = shacl_report(args.paths, settings, args.input_format)
         sys.stdout.write(report)
@@ -177,17 +197,25 @@ def cmd_validate(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_dump(settings: Settings, args: argparse.Namespace) -> int:
     if isinstance(settings.store, Path) and not settings.store.exists():
         raise StoreError(f"there is no store at {settings.store}: name one with --store or RDFPUB_STORE")
-    store = open_store(settings)
-    prefixes = dict(PREFIXES, rdfpub=Iris(settings.base_iri).vocab)
-    chunks = store.dump(args.dump_format, prefixes=prefixes)
-    with (args.output.open("wb") if args.output else contextlib.nullcontext(sys.stdout.buffer)) as out:
-        if args.gzip:
-            # No file name and no time in the header, as the server writes its .gz dumps.
-            with gzip.GzipFile(filename="", mode="wb", fileobj=out, mtime=0, compresslevel=6) as packed:
-                packed.writelines(chunks)
-        else:
-            out.writelines(chunks)
-        out.flush()
+    # The output is opened first: a path that cannot be written is said before any work is done.
+    output = open_for_writing(args.output, "output file", "-o", "wb") if args.output else None
+    try:
+        settings, store = open_minted(settings, args.base_given, index=False)
+        prefixes = dict(PREFIXES, rdfpub=Iris(settings.base_iri).vocab)
+        chunks = store.dump(args.dump_format, prefixes=prefixes)
+        with (output or contextlib.nullcontext(sys.stdout.buffer)) as out:
+            if args.gzip:
+                # No file name and no time in the header, as the server writes its .gz dumps.
+                with gzip.GzipFile(filename="", mode="wb", fileobj=out, mtime=0, compresslevel=6) as packed:
+                    packed.writelines(chunks)
+            else:
+                out.writelines(chunks)
+            out.flush()
+    except BaseException:
+        if output is not None:  # a dump cut short must not pass for a whole one
+            output.close()
+            args.output.unlink(missing_ok=True)
+        raise
     return OK
 
 
@@ -201,15 +229,27 @@ def _check_port_free(host: str, port: int) -> None:
                          "or choose another with --port or RDFPUB_PORT") from None
 
 
+def local_base(host: str, port: int) -> str:
+    """The base a server minting for itself uses: its own address as a local browser reaches it."""
+    if host in ("127.0.0.1", "0.0.0.0", "::", "::1", "localhost", ""):
+        host = "localhost"
+    elif ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
+
+
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
     from rdfpub.web import create_app
 
     _check_port_free(settings.host, settings.port)
-    store = _open_store(settings)
+    settings, store = _open_store(settings, args.base_given)
     if store.is_empty():
-        print(f"empty store at {settings.store}: loading the seed records from {seeds_dir()}", file=sys.stderr)
+        if not args.base_given:  # seeds minted under the server's own address dereference there
+            settings, store = rebase(settings, store, local_base(settings.host, settings.port))
+        print(f"empty store at {settings.store}: loading the seed records from {seeds_dir()} "
+              f"under {settings.base_iri}", file=sys.stderr)
         summary = ingest.run([seeds_dir()], settings, store, workers=1)
         store.flush()
         _print_summary(summary, "ingest")
@@ -228,6 +268,8 @@ def main(argv: list[str] | None = None) -> int:
         settings = Settings.load(
             store=getattr(args, "store", None), base_iri=getattr(args, "base_iri", None),
             host=getattr(args, "host", None), port=getattr(args, "port", None))
+        # A base given wins over (and must agree with) the one the store's records were minted under.
+        args.base_given = getattr(args, "base_iri", None) is not None or bool(os.environ.get("RDFPUB_BASE_IRI"))
         return COMMANDS[args.command](settings, args)
     except RdfpubError as error:
         print(f"rdfpub: {error}", file=sys.stderr)

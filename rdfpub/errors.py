@@ -39,3 +39,7 @@ class StoreError(RdfpubError):
 
 class QueryRejected(RdfpubError):
     """A SPARQL request refused before it reaches the engine (syntax, SERVICE, size, depth)."""
+
+
+class QueryTooLarge(QueryRejected):
+    """A query longer than the endpoint reads: refused for its size (HTTP 413), not its syntax."""

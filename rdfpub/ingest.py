@@ -67,14 +67,20 @@ class Summary:
 _DELETION_OUTCOMES = {"deleted", "absent", "superseded"}
 
 
-def _items(paths: Iterable[Path], format_name: str | None) -> Iterator:
-    """Every item of every input, in order; an input that fails yields an Outcome in its place."""
-    for path in input_files(paths):
+def _items(paths: Iterable[Path], format_name: str | None, progress=None) -> Iterator:
+    """Every item of every input, in order; an input that fails yields an Outcome in its place.
+    `progress` (rdfpub/progress.py) is told the files, which one is read, and how far."""
+    files = list(input_files(paths))
+    if progress is not None:
+        progress.begin(files)
+    for index, path in enumerate(files):
+        if progress is not None:
+            progress.open_file(index, path)
         if not path.exists():
             yield Outcome(str(path), "rejected", str(path), reason="no such file or folder", is_record=False)
             continue
         try:
-            yield from read_records(path, format_name)
+            yield from read_records(path, format_name, progress.reading if progress is not None else None)
         except ParseError as error:
             where = error.source + (f":{error.line}" if error.line is not None else "")
             reason = error.reason + (f" ({error.hint})" if error.hint else "")
@@ -221,7 +227,7 @@ class Publisher:
 
 def run(paths: Iterable[Path], settings: Settings, store: Store | None = None, format_name: str | None = None,
         workers: int | None = None, on_outcome: Callable[[Outcome], None] | None = None,
-        batch_size: int | None = None) -> Summary:
+        batch_size: int | None = None, progress=None) -> Summary:
     """Reads every input, prepares each record and (with a store) publishes it; validates only without."""
     summary = Summary()
     publisher = Publisher(settings, store) if store is not None else None
@@ -241,7 +247,7 @@ def run(paths: Iterable[Path], settings: Settings, store: Store | None = None, f
 
     thresholds = _collect_less()
     try:
-        _prepare_all(paths, settings, format_name, workers, batch_size, finish)
+        _prepare_all(_items(paths, format_name, progress), settings, workers, batch_size, finish)
     finally:
         try:
             if publisher is not None:
@@ -252,10 +258,9 @@ def run(paths: Iterable[Path], settings: Settings, store: Store | None = None, f
     return summary
 
 
-def _prepare_all(paths: Iterable[Path], settings: Settings, format_name: str | None, workers: int | None,
-                 batch_size: int, finish: Callable[[list], None]) -> None:
-    """Reads the inputs and hands each prepared batch to `finish`, in input order."""
-    items = _items(paths, format_name)
+def _prepare_all(items: Iterator, settings: Settings, workers: int | None, batch_size: int,
+                 finish: Callable[[list], None]) -> None:
+    """Reads the inputs' items and hands each prepared batch to `finish`, in input order."""
     head = []
     for item in items:  # look ahead: a small run is not worth the workers' start-up
         head.append(item)

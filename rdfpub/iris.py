@@ -25,6 +25,10 @@ NLM_CATALOG = "https://www.ncbi.nlm.nih.gov/nlmcatalog/{}"
 ISSN_PORTAL = "https://portal.issn.org/resource/ISSN/{}"
 
 
+# What the path of a record's article starts with under the base (Iris.article, Iris.article_by_doi).
+ARTICLE_ROOTS = ("/pubmed/", "/doi/", "/article/")
+
+
 def segment(value: str) -> str:
     """`value` percent-encoded to stand as one path segment."""
     return quote(value, safe=_SEGMENT_SAFE)
@@ -135,6 +139,15 @@ class Iris:
             # Title abbreviations hold spaces but never '_', so '_' keeps the segment readable.
             return f"{self.base}/journal/abbrev/{segment(abbreviation.replace(' ', '_'))}"
         return None
+
+    def journal_of(self, container_iri: str) -> str | None:
+        """The journal an article's container (the journal itself, a volume or an issue) belongs to:
+        volumes and issues are minted below their journal's IRI, `{base}/journal/{kind}/{key}`."""
+        prefix = f"{self.base}/journal/"
+        if not container_iri.startswith(prefix):
+            return None
+        parts = container_iri[len(prefix):].split("/")
+        return f"{prefix}{parts[0]}/{parts[1]}" if len(parts) >= 2 and parts[0] and parts[1] else None
 
     def volume(self, journal_iri: str, volume: str) -> str:
         return f"{journal_iri}/volume/{segment(volume)}"

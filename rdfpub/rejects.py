@@ -6,22 +6,27 @@ import json
 from pathlib import Path
 from typing import TextIO
 
+from rdfpub.cli_checks import UsageError, open_for_writing
 from rdfpub.pipeline import Outcome
 
 
 class RejectsFile:
-    """Opened on the first rejection (a clean run leaves no file) and emptied at that point, so the
-    file always describes the latest run alone."""
+    """Describes the latest run alone: opened (and so emptied) before the run publishes anything, so
+    that a path that cannot be written stops the run before it starts, and removed when the run
+    rejected nothing, so that a file from an earlier run never stands beside a clean one."""
 
     def __init__(self, path: Path):
         self.path = path
         self.count = 0
         self._stream: TextIO | None = None
 
+    def open(self) -> "RejectsFile":
+        self._stream = open_for_writing(self.path, "rejects file", "--rejects")
+        return self
+
     def write(self, outcome: Outcome) -> None:
         if self._stream is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._stream = self.path.open("w", encoding="utf-8")
+            self.open()
         entry = {
             "source": outcome.source,
             "position": outcome.position,
@@ -30,10 +35,17 @@ class RejectsFile:
             "problems": [problem.__dict__ for problem in outcome.problems],
             "original": outcome.raw,
         }
-        self._stream.write(json.dumps(entry, ensure_ascii=False) + "\n")
-        self._stream.flush()
+        try:
+            self._stream.write(json.dumps(entry, ensure_ascii=False) + "\n")
+            self._stream.flush()
+        except OSError as error:
+            raise UsageError(f"cannot write the rejects file {self.path}: {error.strerror or error}; "
+                             "free some space or choose another with --rejects") from None
         self.count += 1
 
     def close(self) -> None:
         if self._stream is not None:
             self._stream.close()
+            self._stream = None
+            if self.count == 0:
+                self.path.unlink(missing_ok=True)

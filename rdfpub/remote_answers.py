@@ -16,6 +16,7 @@ canonical() let the remote store notice the one and undo the other.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from urllib.parse import parse_qs
 
 import httpx
@@ -110,3 +111,37 @@ class FormAwareTransport(httpx.BaseTransport):
 
     def close(self) -> None:
         self._inner.close()
+
+
+RESULTS_FORMATS = {
+    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
+    "application/json": ox.QueryResultsFormat.JSON,
+    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
+    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
+}
+GRAPH_FORMATS = {"application/n-triples": ox.RdfFormat.N_TRIPLES, "text/plain": ox.RdfFormat.N_TRIPLES,
+                 "text/turtle": ox.RdfFormat.TURTLE}
+
+
+class RemoteTriples:
+    """A CONSTRUCT or DESCRIBE answer, iterable as pyoxigraph triples like a local QueryTriples."""
+
+    def __init__(self, data: bytes, rdf_format: ox.RdfFormat):
+        self._triples = [quad.triple for quad in ox.parse(data, format=rdf_format)]
+
+    def __iter__(self) -> Iterator[ox.Triple]:
+        return iter(self._triples)
+
+    def serialize(self, output=None, format: ox.RdfFormat = ox.RdfFormat.N_TRIPLES):
+        return ox.serialize(self._triples, output, format=format)
+
+
+def parse_answer(content_type: str, data) -> object:
+    """The answer of a SPARQL server as the objects pyoxigraph's own queries return."""
+    media_type = content_type.split(";")[0].strip().lower()
+    if media_type in RESULTS_FORMATS:
+        return ox.parse_query_results(data, format=RESULTS_FORMATS[media_type])
+    if media_type in GRAPH_FORMATS:
+        return RemoteTriples(data if isinstance(data, bytes) else data.read(), GRAPH_FORMATS[media_type])
+    raise StoreError(f"the store answered a query with {media_type or 'no media type'}, "
+                     "which is not a SPARQL results or N-Triples document")

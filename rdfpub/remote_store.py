@@ -10,13 +10,15 @@ import httpx
 import pyoxigraph as ox
 from rdflib import Graph
 
+from rdfpub.catalog_entries import Entry, entry_of
 from rdfpub.errors import StoreError
 from rdfpub.remote_auth import StoreAuth
-from rdfpub.remote_answers import ACCEPT, CUT_HEADER, AnswerCut, FormAwareTransport
+from rdfpub.remote_answers import ACCEPT, CUT_HEADER, AnswerCut, FormAwareTransport, parse_answer
 from rdfpub.remote_dump import record_graph_quads, shared_graph_quads
 from rdfpub.remote_lookups import RemoteLookups
 from rdfpub.shared_graph import GraphWrite, Operation, Plan, plan
-from rdfpub.store import DUMP_FORMATS, RecordState, serialize_chunk, to_ntriples
+from rdfpub.rdf_terms import serialize_chunk, to_ntriples
+from rdfpub.store import DUMP_FORMATS, RecordState
 from rdfpub.vocab import PREFIXES
 
 # A form, not a query body: only a form carries the dataset parameters (SPARQL 1.1 Protocol 2.1.2).
@@ -24,41 +26,9 @@ FORM_HEADERS = {"Accept": ACCEPT, "Content-Type": "application/x-www-form-urlenc
 # Oxigraph's own parameter for a union default graph: unlike its server-wide flag, it leaves a
 # query's FROM alone. Servers whose default graph is the union already (Virtuoso) ignore it.
 UNION = ("union-default-graph", "")
-RESULTS_FORMATS = {
-    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
-    "application/json": ox.QueryResultsFormat.JSON,
-    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
-    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
-}
-GRAPH_FORMATS = {"application/n-triples": ox.RdfFormat.N_TRIPLES, "text/plain": ox.RdfFormat.N_TRIPLES,
-                 "text/turtle": ox.RdfFormat.TURTLE}
 # Virtuoso's SPARQL parser runs out of stack ("memory exhausted") on a block of about 5,000 triples
 # in INSERT DATA, whatever the request's size: a bigger record graph goes in several GRAPH blocks.
 _TRIPLES_PER_BLOCK = 2000
-
-
-class RemoteTriples:
-    """A CONSTRUCT or DESCRIBE answer, iterable as pyoxigraph triples like a local QueryTriples."""
-
-    def __init__(self, data: bytes, rdf_format: ox.RdfFormat):
-        self._triples = [quad.triple for quad in ox.parse(data, format=rdf_format)]
-
-    def __iter__(self) -> Iterator[ox.Triple]:
-        return iter(self._triples)
-
-    def serialize(self, output=None, format: ox.RdfFormat = ox.RdfFormat.N_TRIPLES):
-        return ox.serialize(self._triples, output, format=format)
-
-
-def parse_answer(content_type: str, data) -> object:
-    """The answer of a SPARQL server as the objects pyoxigraph's own queries return."""
-    media_type = content_type.split(";")[0].strip().lower()
-    if media_type in RESULTS_FORMATS:
-        return ox.parse_query_results(data, format=RESULTS_FORMATS[media_type])
-    if media_type in GRAPH_FORMATS:
-        return RemoteTriples(data if isinstance(data, bytes) else data.read(), GRAPH_FORMATS[media_type])
-    raise StoreError(f"the store answered a query with {media_type or 'no media type'}, "
-                     "which is not a SPARQL results or N-Triples document")
 
 
 def _insert(load: dict[str, list[str]]) -> str:
@@ -273,6 +243,19 @@ class RemoteStore:
         for quads in pages:
             if quads:
                 yield serialize_chunk(quads if keep_graphs else [quad.triple for quad in quads], rdf_format, prefixes)
+
+    def entries(self, journal_of) -> Iterator[Entry]:
+        """The search and listing index's entry of every record (rdfpub/catalog_entries.py), read graph
+        by graph in pages as a dump reads them."""
+        records = [graph for graph in self._graphs() if graph.value != self.shared_graph]
+        for quads in record_graph_quads(self._query, records):
+            by_graph: dict[str, list[ox.Triple]] = {}
+            for quad in quads:
+                by_graph.setdefault(quad.graph_name.value, []).append(quad.triple)
+            for graph, triples in by_graph.items():
+                entry = entry_of(graph, triples, journal_of)
+                if entry is not None:
+                    yield entry
 
     def checkpoint(self, directory) -> None:
         raise StoreError("a remote store has no local checkpoint: queries go to its server")

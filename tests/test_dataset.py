@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, OWL, RDF, VOID, XSD
 
-from conftest import BACKENDS, BASE, DATA, SEEDS, backend_settings
+from conftest import BACKENDS, BASE, DATA, SEEDS, backend_settings, jsonld_graph
 from rdfpub import ingest
 from rdfpub.mapping.description import LINKSETS
 from rdfpub.settings import Settings
@@ -163,4 +163,4 @@ def test_dataset_iri_303s_to_the_description(app):
     page = app.get("/.well-known/void", headers={"Accept": "text/html,application/xml;q=0.9"})
     assert page.headers["content-type"].startswith("text/html") and "dump.ttl.gz" in page.text
     jsonld = app.get("/.well-known/void.jsonld")
-    assert len(Graph().parse(data=jsonld.content, format="json-ld")) > 50
+    assert len(jsonld_graph(app, jsonld.content)) > 50

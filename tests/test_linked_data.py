@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, RDFS, VOID
 
-from conftest import BACKENDS, BASE, DATA, SEEDS, backend_settings
+from conftest import BACKENDS, BASE, DATA, SEEDS, backend_settings, jsonld_graph
 from rdfpub import ingest
 from rdfpub.settings import Settings
 from rdfpub.store import Store
@@ -96,7 +96,8 @@ def test_extension_urls_name_one_format(app, extension, media, rdflib_format):
     response = app.get(f"/doc/pubmed/31687927.{extension}", headers={"Accept": "text/html"})
     assert response.status_code == 200 and response.headers["content-type"].startswith(media)
     assert "content-location" not in response.headers
-    graph = Graph().parse(data=response.content, format=rdflib_format)
+    graph = jsonld_graph(app, response.content) if extension == "jsonld" else \
+        Graph().parse(data=response.content, format=rdflib_format)
     article = URIRef(ARTICLE)
     assert (article, RDF.type, FABIO.Expression) in graph
     roles = list(graph.objects(article, PRO.isDocumentContextFor))
@@ -214,12 +215,17 @@ def test_article_page(app):
     assert schema["@type"] == "ScholarlyArticle" and schema["author"][0]["name"] == "Anirban Sinha"
 
 
-def test_mesh_terms_link_to_nlm(app, linked_store):
+def test_mesh_terms_link_to_their_page_here(app, linked_store):
     (row,) = linked_store.query(f"SELECT ?a WHERE {{ ?a <{FABIO.hasSubjectTerm}> ?m }} ORDER BY ?a LIMIT 1")
     path = row["a"].value[len(BASE):]
     page = _Page()
     page.feed(app.get(path, headers={"Accept": "text/html"}).text)
-    assert any(link.startswith("http://id.nlm.nih.gov/mesh/D") for link in page.links)
+    mesh = [link for link in page.links if link.startswith("/mesh/D")]
+    assert mesh and not any(link.startswith("http://id.nlm.nih.gov/mesh/") for link in page.links)
+    # The term's page here links to NLM's.
+    term = _Page()
+    term.feed(app.get(mesh[0], headers={"Accept": BROWSER}).text)
+    assert f"http://id.nlm.nih.gov{mesh[0]}" in term.links
 
 
 def test_seed_page_shows_cited_by_and_similar(app):
@@ -231,16 +237,20 @@ def test_seed_page_shows_cited_by_and_similar(app):
 
 @pytest.mark.parametrize("query, expected", [
     ("pmid=30445512", SEED), ("pmcid=PMC6368372", SEED), ("doi=10.1093/IJNP/PYY094", SEED),
-    ("doi=10.7554/eLife.47969", ARTICLE)])
+    ("doi=10.7554/eLife.47969", ARTICLE), ("id=30445512", SEED), ("id=+PMC6368372+", SEED),
+    ("id=https://doi.org/10.7554/eLife.47969", ARTICLE), ("id=doi:10.1093/ijnp/pyy094", SEED)])
 def test_resolve(app, query, expected):
     response = app.get(f"/resolve?{query}", follow_redirects=False)
-    assert response.status_code == 303 and response.headers["location"] == expected
+    # A path on this server: the browser stays on the host and port it reached, whatever the base IRI.
+    assert response.status_code == 303 and response.headers["location"] == expected[len(BASE):]
 
 
 @pytest.mark.parametrize("query, status", [("pmid=99999999", 404), ("pmid=abc", 400), ("", 400),
-                                           ("pmid=1&doi=10.1/x", 400)])
+                                           ("pmid=1&doi=10.1/x", 400), ("id=nothing", 400), ("id=99999999", 404)])
 def test_resolve_refuses(app, query, status):
-    assert app.get(f"/resolve?{query}", follow_redirects=False).status_code == status
+    response = app.get(f"/resolve?{query}", follow_redirects=False, headers={"Accept": BROWSER})
+    assert response.status_code == status and response.headers["content-type"].startswith("text/html")
+    assert app.get(f"/resolve?{query}").headers["content-type"].startswith("text/plain")
 
 
 def test_vocabulary(app, linked_settings):
@@ -260,3 +270,26 @@ def test_vocabulary(app, linked_settings):
 def test_odd_page_numbers_are_a_client_error(client, page):
     response = client.get(f"/doc/pubmed/30445512?page={page}", headers={"Accept": "text/turtle"})
     assert 400 <= response.status_code < 500
+
+
+def test_json_ld_is_compacted_with_the_published_context(app):
+    """A web developer reads title, doi and authors (with their names) without knowing an IRI, and the
+    document still holds exactly the triples of the Turtle one."""
+    import json
+
+    from rdflib.compare import isomorphic
+
+    response = app.get("/doc/pubmed/31687927.jsonld")
+    document = json.loads(response.content)
+    assert document["@context"] == "http://testserver/context.jsonld"
+    article = document["@graph"][0] if "@graph" in document else document
+    assert article["id"] == ARTICLE and "fabio:Expression" in article["type"]
+    assert article["title"].startswith("Loss of adaptive capacity")
+    assert article["doi"] == "10.7554/elife.47969" and article["pmid"] == "31687927"
+    authors = sorted(article["authors"], key=lambda role: role["position"])
+    assert authors[0]["heldBy"]["name"] == "Anirban Sinha" and len(authors) == 8
+    context = app.get("/context.jsonld")
+    assert context.headers["content-type"].startswith("application/ld+json")
+    assert context.json()["@context"]["title"] == "dcterms:title"
+    turtle = Graph().parse(data=app.get("/doc/pubmed/31687927.ttl").content, format="turtle")
+    assert isomorphic(jsonld_graph(app, response.content), turtle)

@@ -9,7 +9,7 @@ import urllib.parse
 import urllib.request
 
 import pytest
-from rdflib import Graph
+from rdflib import Graph, URIRef
 
 from servers import rdfpub_server
 
@@ -157,3 +157,67 @@ def test_many_slow_queries_never_starve_quick_ones(server):
     # after a second (503) so that a worker is free for quick ones.
     assert set(statuses) <= {503, 504} and 503 in statuses
     assert _get(server, QUERY)[0] == 200
+
+
+PMID_QUERY = '?a <http://purl.org/spar/fabio/hasPubMedId> "30445512" ; <http://purl.org/dc/terms/title> ?t'
+FORMS = {
+    "SELECT": f"SELECT ?t WHERE {{ {PMID_QUERY} }}",
+    "ASK": f"ASK {{ {PMID_QUERY} }}",
+    "CONSTRUCT": f"CONSTRUCT {{ ?a <http://purl.org/dc/terms/title> ?t }} WHERE {{ {PMID_QUERY} }}",
+    "DESCRIBE": f"DESCRIBE ?a WHERE {{ {PMID_QUERY} }}",
+}
+
+
+def _read_answer(form: str, answer) -> object:
+    """What SPARQLWrapper's convert() gave, parsed: the titles of a SELECT, the boolean of an ASK, the
+    titles a CONSTRUCT or DESCRIBE graph holds."""
+    import csv
+    import io
+    from xml.dom.minidom import Document
+
+    title = "http://purl.org/dc/terms/title"
+    if isinstance(answer, dict):  # SPARQL JSON results
+        return answer["boolean"] if form == "ASK" else [row["t"]["value"] for row in answer["results"]["bindings"]]
+    if isinstance(answer, Document):  # SPARQL XML results
+        if form == "ASK":
+            return answer.getElementsByTagName("boolean")[0].firstChild.data == "true"
+        return [node.firstChild.data for node in answer.getElementsByTagName("literal")]
+    if isinstance(answer, Graph):  # RDF/XML or JSON-LD, parsed by SPARQLWrapper with rdflib
+        return [str(o) for o in answer.objects(None, URIRef(title))]
+    text = answer.decode("utf-8")
+    if form in ("CONSTRUCT", "DESCRIBE"):  # Turtle (asked as turtle or n3, or by */*)
+        return [str(o) for o in Graph().parse(data=text, format="turtle").objects(None, URIRef(title))]
+    delimiter = "\t" if text.startswith("?") else ","
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    if form == "ASK":
+        return rows == [["true"]]
+    return [cell.strip('"') for (cell,) in rows[1:]]
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+@pytest.mark.parametrize("form", list(FORMS))
+def test_sparqlwrapper_every_return_format_on_every_query_form(server, method, form):
+    import warnings
+
+    import SPARQLWrapper as sw
+
+    for return_format in (sw.JSON, sw.XML, sw.TURTLE, sw.N3, sw.RDF, sw.RDFXML, sw.CSV, sw.TSV, sw.JSONLD):
+        client = sw.SPARQLWrapper(f"{server}/sparql")
+        client.setMethod(method)
+        client.setQuery(FORMS[form])
+        client.setReturnFormat(return_format)
+        with warnings.catch_warnings():
+            # Where a format cannot carry the form (Turtle for a SELECT), the endpoint answers in its
+            # default for the form, and SPARQLWrapper warns that it got another format than it asked.
+            warnings.simplefilter("ignore", RuntimeWarning)
+            answer = client.query().convert()
+        expected = True if form == "ASK" else [TITLE]
+        assert _read_answer(form, answer) == expected, (return_format, answer)
+
+
+def test_an_empty_store_is_minted_under_the_servers_own_address(server):
+    """No --base-iri and an empty store: the seed's IRIs are the server's, so they dereference there."""
+    port = server.rsplit(":", 1)[1]
+    status, body = _get(server, 'SELECT ?a { ?a <http://purl.org/spar/fabio/hasPubMedId> "30445512" }')
+    (row,) = json.loads(body)["results"]["bindings"]
+    assert status == 200 and row["a"]["value"] == f"http://localhost:{port}/pubmed/30445512"

@@ -123,3 +123,39 @@ def test_a_worker_cannot_reach_the_network(tmp_path):
     finally:
         listener.close()
     assert "isolated" in result.stdout and not connected
+
+
+@pytest.mark.parametrize("query", [
+    'SELECT ?x { BIND("caf\\u00e9" AS ?x) }',
+    'SELECT ?x { BIND("\\U0001F600" AS ?x) }',
+    "SELECT ?x { BIND('a\\u0027b' AS ?x) }",
+    'SELECT ?x { BIND("""x\\u0022""" AS ?x) }',
+    "SELECT ?x { BIND(<http://example.org/caf\\u00e9> AS ?x) }",
+])
+def test_codepoint_escapes_are_read_where_the_engine_reads_them(query):
+    check_query(query)  # no QueryRejected
+
+
+def test_codepoint_escapes_outside_strings_and_iris_are_refused():
+    with pytest.raises(QueryRejected, match="not valid SPARQL"):
+        check_query("SEL\\u0045CT * {}")
+
+
+def test_the_spec_reading_of_escapes_is_checked_too():
+    # Replaced before parsing (SPARQL 1.1 Query 19.2), the escape ends the string and opens a SERVICE.
+    with pytest.raises(QueryRejected, match="SERVICE"):
+        check_query('SELECT * { ?s ?p "\\u0022 . SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } # " }')
+    with pytest.raises(QueryRejected, match="nests"):
+        check_query('SELECT * { ?s ?p "\\u0022 ' + "{" * 100 + " # " + '" }')
+
+
+def test_service_in_an_unreadable_spec_reading_is_refused():
+    # Read with its escapes replaced the query is not SPARQL to the lexer (a backtick), yet holds SERVICE.
+    query = 'SELECT * { ?s ?p "\\u0022 SERVICE <http://127.0.0.1:9/> {} \\u0060" }'
+    from rdfpub.sparql_tokens import spec_reading, tokens
+    assert not any(token.text == "SERVICE" for token in tokens(query))  # as Oxigraph reads it: a string
+    with pytest.raises(QueryRejected):
+        tokens(spec_reading(query))  # as section 19.2 reads it: not even SPARQL
+    with pytest.raises(QueryRejected, match="SERVICE"):
+        check_query(query)
+    check_query('SELECT * { ?s ?p "a\\u0022b" }')  # the same reading without the word is fine

@@ -13,7 +13,8 @@ from rdfpub.web import create_app
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 VOID = Namespace("http://rdfs.org/ns/void#")
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"
-ENDPOINT = URIRef("http://localhost:8000/sparql")
+# The endpoint as the client reached it (TestClient's host), not the base IRI the data is minted under.
+ENDPOINT = URIRef("http://testserver/sparql")
 
 
 @pytest.mark.parametrize(("accept", "rdflib_format"), [
@@ -34,31 +35,77 @@ def test_service_description(client, accept, rdflib_format):
     assert graph.value(default_graph, VOID.documents) == Literal(1)
 
 
+def test_service_description_names_the_endpoint_by_the_url_the_client_used(client):
+    response = client.get("http://data.example.org:8123/sparql", headers={"Accept": "text/turtle"})
+    graph = Graph().parse(data=response.content, format="turtle")
+    endpoint = URIRef("http://data.example.org:8123/sparql")
+    assert (endpoint, SD.endpoint, endpoint) in graph
+
+
 def test_query_page_for_browsers(client):
+    """The query page is YASGUI, served from the package under a strict policy (what it does in a
+    browser is tests/test_browser_walk.py's)."""
     response = client.get("/sparql", headers={"Accept": BROWSER})
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/html")
-    assert "default-src 'self'" in response.headers["content-security-policy"]
+    policy = response.headers["content-security-policy"]
+    assert "default-src 'self'" in policy and "unsafe-inline" not in policy and "unsafe-eval" not in policy
     page = response.text
-    for words in ("Articles by MeSH term", "Cited by", "Authors in order", "Look up a DOI"):
-        assert words in page
-    # Nothing is loaded from another site.
-    assert "http://" not in page.split("<body>")[0].replace("http://www.w3.org", "")
-    assert "https://" not in page
-    for asset in ("sparql.js", "sparql.css"):
-        assert f"sparql/assets/{asset}" in page
+    assert "Articles and their titles" in page and "Look up a DOI" in page
+    # Nothing is loaded from another site, and no script is inline.
+    head = page.split("<body>")[0]
+    assert "http://" not in head.replace("http://www.w3.org", "") and "https://" not in head
+    assert all('src="/sparql/assets/' in tag for tag in head.split("<script")[1:])
+    for asset, media in (("yasgui.min.js", "text/javascript"), ("yasgui.min.css", "text/css"),
+                         ("sparql.js", "text/javascript"), ("sparql.css", "text/css")):
+        assert f"/sparql/assets/{asset}" in page
         served = client.get(f"/sparql/assets/{asset}")
-        assert served.status_code == 200 and len(served.content) > 300
+        assert served.status_code == 200 and served.headers["content-type"].startswith(media)
+    assert b"sourceMappingURL" not in client.get("/sparql/assets/yasgui.min.js").content
     assert client.get("/sparql/assets/..%2F__init__.py").status_code == 404
+    assert client.get("/sparql/assets/LICENSE").status_code == 404
 
 
-def test_example_queries_answer(client):
-    from rdfpub.web.service_description import examples
-    for example in examples("http://localhost:8000"):
-        response = client.post("/sparql", data={"query": example["query"]})
+def test_yasgui_is_vendored_with_its_licence():
+    from pathlib import Path
+    folder = Path(__file__).resolve().parent.parent / "rdfpub" / "web" / "static" / "yasgui"
+    assert "MIT License" in (folder / "LICENSE").read_text()
+    notes = (folder / "README.md").read_text()
+    assert "@zazuko/yasgui` **4.6.2**" in notes
+    assert "codemirror" in (folder / "THIRD_PARTY_LICENSES").read_text()
+    # The minified bundle only: no source maps, nothing over a few MB.
+    assert sorted(p.name for p in folder.iterdir()) == ["LICENSE", "README.md", "THIRD_PARTY_LICENSES",
+                                                       "yasgui.min.css", "yasgui.min.js"]
+    assert sum(p.stat().st_size for p in folder.iterdir()) < 1_500_000
+
+
+def _examples_answer_with_rows(test_client, store):
+    from rdfpub.web.service_description import examples, samples
+    found = examples("http://localhost:8000", samples(store))
+    for example in found:
+        response = test_client.post("/sparql", data={"query": example["query"]})
         assert response.status_code == 200, (example["title"], response.text)
-        # The seed is a page-text record, which names no MeSH headings and no authors.
-        if example["title"] not in ("Articles by MeSH term", "Authors in order"):
-            assert response.json()["results"]["bindings"], example["title"]
+        assert response.json()["results"]["bindings"], example["title"]
+    return [example["title"] for example in found]
+
+
+def test_example_queries_answer_with_rows(client, seeded_store):
+    # The seed is a page-text record: no MeSH headings, no authors, no year, so no example of those.
+    titles = _examples_answer_with_rows(client, seeded_store)
+    assert "Articles and their titles" in titles and "Look up a DOI" in titles
+    page = client.get("/sparql", headers={"Accept": BROWSER}).text
+    assert all(title.replace("(", "").split()[0] in page for title in titles)
+
+
+def test_example_queries_answer_with_rows_on_other_data(fresh_settings):
+    from rdfpub import ingest
+    from rdfpub.stores import open_store
+    from conftest import DATA
+    store = open_store(fresh_settings)
+    ingest.run([DATA / "tipplerow__pubmed__pubmed-lib__data__test__pubmed20n0001.xml.gz",
+                DATA / "biopython__biopython__Tests__Entrez__pubmed7.xml"], fresh_settings, store)
+    with TestClient(create_app(fresh_settings, store)) as test_client:
+        titles = _examples_answer_with_rows(test_client, store)
+    assert len(titles) == 6  # every kind of example: MeSH, citations, authors, DOI and years are all there
 
 
 def test_a_browser_following_a_query_link_gets_the_page(client):

@@ -107,7 +107,7 @@ def test_dump_of_a_big_graph_streams_in_chunks(tmp_path, monkeypatch):
 
 
 def test_terms_convert_to_oxigraph():
-    from rdfpub.store import to_oxigraph
+    from rdfpub.rdf_terms import to_oxigraph
     assert to_oxigraph(Literal("x", lang="en")) == ox.Literal("x", language="en")
     assert to_oxigraph(URIRef(EX)) == ox.NamedNode(EX)
     with pytest.raises(TypeError):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import gzip
 from dataclasses import replace
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import BinaryIO
@@ -60,18 +60,26 @@ def detect_format(path: Path) -> str:
                      hint=f"known formats: {', '.join(FORMATS)}; name one with --format")
 
 
-def read_records(path: Path, format_name: str | None = None) -> Iterator[Record | Deletion | Unreadable]:
-    """Every item in the file at `path`, streamed, in the named format or the detected one."""
+def read_records(path: Path, format_name: str | None = None,
+                 on_open: Callable[[Callable[[], int]], None] | None = None) -> Iterator[Record | Deletion | Unreadable]:
+    """Every item in the file at `path`, streamed, in the named format or the detected one.
+    `on_open` gets a function that tells how many bytes of the file (as stored: compressed, for a
+    gzipped one) have been read so far, for a progress display."""
     name = format_name or detect_format(path)
     if name not in FORMATS:
         raise ParseError(f"unknown format '{name}'", source=str(path),
                          hint=f"known formats: {', '.join(FORMATS)}")
     try:
-        with ControlFreeReader(open_binary(path)) as stream:
-            for item in FORMATS[name].parse(stream, str(path)):
-                if isinstance(item, Record):
-                    item = replace(item, source=replace(item.source, format=name))
-                yield item
+        with path.open("rb") as raw:
+            compressed = raw.read(2) == b"\x1f\x8b"
+            raw.seek(0)
+            if on_open is not None:
+                on_open(raw.tell)
+            with ControlFreeReader(gzip.GzipFile(fileobj=raw, mode="rb") if compressed else raw) as stream:
+                for item in FORMATS[name].parse(stream, str(path)):
+                    if isinstance(item, Record):
+                        item = replace(item, source=replace(item.source, format=name))
+                    yield item
     except UnicodeDecodeError as error:
         raise ParseError(f"not valid UTF-8 near byte {error.start}", source=str(path),
                          hint="convert the file to UTF-8") from None

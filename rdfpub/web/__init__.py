@@ -14,7 +14,7 @@ from rdfpub.iris import Iris
 from rdfpub.settings import Settings
 from rdfpub.store import Store
 from rdfpub.vocab import PREFIXES
-from rdfpub.web import dataset, dumps, landing, linked_data, sparql
+from rdfpub.web import browse, dataset, dumps, landing, linked_data, site_assets, sparql
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -42,6 +42,6 @@ def create_app(settings: Settings, store: Store) -> PublishingApp:
     # Linked Data is read from other sites' pages: every response may be read cross-origin.
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST", "HEAD", "OPTIONS"],
                        allow_headers=["*"], expose_headers=sparql.EXPOSED_HEADERS.split(", "))
-    for module in (landing, sparql, dumps, linked_data, dataset):
+    for module in (landing, sparql, dumps, linked_data, dataset, site_assets, browse):
         app.include_router(module.router)
     return app

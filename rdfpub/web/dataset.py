@@ -15,7 +15,8 @@ from rdfpub.vocab import FABIO
 from rdfpub.web.documents import Document, respond
 from rdfpub.web.dumps import dump_cache
 from rdfpub.web.formats import FORMATS, from_rdflib
-from rdfpub.web.pages import Index, resource_view
+from rdfpub.web.pages import Index
+from rdfpub.web.void_page import void_view
 
 router = APIRouter()
 
@@ -91,13 +92,13 @@ async def _void(request: Request, extension: str | None) -> Response:
     triples = await run_in_threadpool(_description, request)
 
     def html(context: dict) -> tuple[str, dict]:
-        view = resource_view(Index(triples, iris, state.prefixes), iris.dataset(), [])
-        return "resource.html", dict(context, view=view, page_title=view["title"], iri=iris.dataset(),
+        view = void_view(Index(triples, iris, state.prefixes), iris.dataset())
+        return "void.html", dict(context, view=view, page_title=view["title"], iri=iris.dataset(),
                                      incoming_total=0, schema={"@context": "https://schema.org", "@type": "Dataset",
                                                                "@id": iris.dataset(), "name": view["title"],
                                                                "license": state.settings.license})
 
-    return respond(request, Document("/.well-known/void", triples, html), extension)
+    return respond(request, Document("/.well-known/void", triples, html, topic=iris.dataset()), extension)
 
 
 @router.api_route("/.well-known/void", methods=["GET", "HEAD"], include_in_schema=False)

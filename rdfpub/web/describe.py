@@ -40,6 +40,7 @@ class Description:
     incoming: list[tuple[str, str]]  # (predicate, subject) of this page's incoming links
     incoming_total: int
     has_next: bool
+    record: str | None = None  # the record graph whose article this is; None for a work only mentioned
 
 
 def exists(store: Store, iri: str) -> bool:
@@ -150,9 +151,25 @@ def describe(store: Store, iri: str, page: int = 1, page_size: int | None = None
     node = ox.NamedNode(iri)
     triples: dict[ox.Triple, None] = {}
     linked: set = set()
+    record = None
     if page == 1:
         _own_triples(store, node, triples, linked)
+        record = next((g for (g,) in _rows(store, f"SELECT ?g WHERE {{ GRAPH ?g {{ ?g <{FOAF.primaryTopic}> {node} }} }} "
+                                           "LIMIT 1", ("g",))), None)
     incoming, total, has_next, subjects = _incoming(store, node, page, page_size, triples)
     _labels(store, linked - subjects, _LABELS, triples)
     _labels(store, subjects, _NAMES, triples)
-    return Description(iri, list(triples), incoming, total, has_next)
+    return Description(iri, list(triples), incoming, total, has_next, record.value if record else None)
+
+
+def names(store: Store, iris: list[str]) -> dict[str, str]:
+    """What names each of these resources (its title, label or name, as a page shows it), by the
+    same indexed (node, predicate) lookups as a document's labels; those without a name are left out."""
+    order = [str(p) for p in (DCTERMS.title, RDFS.label, FOAF.name, FABIO.hasNLMJournalTitleAbbreviation)]
+    triples: dict[ox.Triple, None] = {}
+    _labels(store, {ox.NamedNode(iri) for iri in iris}, order, triples)
+    found: dict[str, dict[str, str]] = {}
+    for triple in triples:
+        found.setdefault(triple.subject.value, {}).setdefault(triple.predicate.value, triple.object.value)
+    return {iri: next(values[p] for p in order if p in values) for iri, values in found.items()
+            if any(p in values for p in order)}

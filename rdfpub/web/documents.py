@@ -9,7 +9,9 @@ import pyoxigraph as ox
 from fastapi import Request
 from fastapi.responses import PlainTextResponse, Response
 
+from rdfpub.negotiation import negotiate
 from rdfpub.web.formats import FORMATS, choose, content_type, empty_document, serialize
+from rdfpub.web.jsonld import compact
 
 _NAMES = {"ttl": "Turtle", "html": "HTML", "jsonld": "JSON-LD", "nt": "N-Triples", "rdf": "RDF/XML"}
 
@@ -23,6 +25,7 @@ class Document:
     html: Callable[[dict], tuple[str, dict]]  # page context -> (template, view context)
     next_page: str | None = None
     extra_links: list[str] = field(default_factory=list)
+    topic: str | None = None  # the IRI the document is about: first, and not embedded, in JSON-LD
 
 
 class NotAcceptable(Exception):
@@ -76,8 +79,25 @@ def respond(request: Request, document: Document, extension: str | None) -> Resp
             "alternates": [a for a in alternates(document.path) if a["name"] != "HTML"],
             "next_page": document.next_page})
         return state.templates.TemplateResponse(request, template, view, headers=headers)
-    body = serialize(document.triples, chosen, state.prefixes)
+    if chosen == "jsonld":
+        # Compacted with the context this server publishes, named by the URL the client used.
+        body = compact(document.triples, state.settings.base_iri, f"{request.base_url}context.jsonld",
+                       document.topic)
+    else:
+        body = serialize(document.triples, chosen, state.prefixes)
     return Response(body, media_type=content_type(chosen), headers=headers)
+
+
+def error_page(request: Request, status: int, message: str, headers: dict[str, str] | None = None) -> Response:
+    """An error on a page for people (HTML for a browser, plain text for other clients)."""
+    headers = {"Vary": "Accept", **(headers or {})}
+    if negotiate(request.headers.get("accept"), ["text/plain", "text/html"]) != "text/html":
+        return PlainTextResponse(message + "\n", status_code=status, headers=headers)
+    state = request.app.state
+    title = {400: "Not a valid request", 404: "Not found", 503: "Not available just now"}.get(status, "Error")
+    return state.templates.TemplateResponse(request, "not_found.html", {
+        "site_title": state.settings.title, "license": state.settings.license, "alternates": [],
+        "page_title": title, "message": message}, status_code=status, headers=headers)
 
 
 def not_found(request: Request, extension: str | None, message: str) -> Response:

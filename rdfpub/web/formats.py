@@ -8,7 +8,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from rdfpub.negotiation import negotiate
-from rdfpub.store import to_oxigraph
+from rdfpub.rdf_terms import to_oxigraph
 
 # extension -> (media type, pyoxigraph format or None for HTML). The first RDF type is the default
 # for clients that accept anything (curl, */*); browsers name text/html explicitly and get HTML.

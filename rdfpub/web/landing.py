@@ -11,16 +11,9 @@ from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
 from rdfpub.settings import is_remote
+from rdfpub.web.service_description import FIRST_EXAMPLE
 
 router = APIRouter()
-
-EXAMPLE_QUERY = """PREFIX fabio: <http://purl.org/spar/fabio/>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-SELECT ?article ?pmid ?title WHERE {
-  ?article fabio:hasPubMedId ?pmid ; dcterms:title ?title .
-}
-ORDER BY ?pmid
-LIMIT 20"""
 
 
 # A remote store may change under the server (other ingest processes); the embedded one cannot
@@ -48,12 +41,16 @@ async def store_size(state) -> tuple[int, int]:
 async def landing(request: Request) -> HTMLResponse:
     state = request.app.state
     records, triples = await store_size(state)
+    example = FIRST_EXAMPLE
     return state.templates.TemplateResponse(request, "landing.html", {
-        "title": state.settings.title,
+        "site_title": state.settings.title, "page_title": "Home", "license": state.settings.license,
+        "alternates": [{"href": f"/{name}", "type": media, "name": name} for name, media in
+                       (("dump.ttl", "text/turtle"), ("dump.nt", "application/n-triples"))],
         "records": records,
         "triples": triples,
         "base": state.settings.base_iri,
-        "license": state.settings.license,
-        "example_query": EXAMPLE_QUERY,
-        "example_link": "sparql?" + urlencode({"query": EXAMPLE_QUERY}),
+        # The endpoint as this client reaches it, not as the base IRI names the data.
+        "endpoint": f"{request.base_url}sparql",
+        "example_query": example,
+        "example_link": "/sparql?" + urlencode({"query": example}),
     })

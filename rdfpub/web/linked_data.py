@@ -10,13 +10,15 @@ from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from rdfpub.catalog import SearchTimeout
 from rdfpub.identifiers import normalize_doi, normalize_pmcid, normalize_pmid
 from rdfpub.iris import Iris
 from rdfpub.mapping.description import document_graph
 from rdfpub.mapping.vocabulary import vocabulary_graph
 from rdfpub.vocab import FABIO, PRISM
+from rdfpub.web import catalogs
 from rdfpub.web.describe import describe, exists
-from rdfpub.web.documents import Document, not_found, respond
+from rdfpub.web.documents import Document, error_page, not_found, respond
 from rdfpub.web.formats import FORMATS, from_rdflib
 from rdfpub.web.pages import Index, article_schema, article_view, resource_view
 
@@ -96,13 +98,13 @@ async def document(request: Request) -> Response:
         for candidate, fmt in ((stripped, extension), (path, None)) if extension else ((path, None),):
             iri = iris.local(candidate)
             if _is_thing_path(candidate) and _valid_iri(iri) and exists(state.store, iri):
-                return candidate, fmt, describe(state.store, iri, page)
+                return candidate, fmt, describe(state.store, iri, page), _articles_of(request, iri)
         return None
 
     found = await run_in_threadpool(find_and_describe) if path.startswith("/") else None
     if found is None:
         return not_found(request, extension, f"The dataset has no document at /doc{path}.")
-    thing_path, extension, description = found
+    thing_path, extension, description, articles = found
     iri = description.iri
     doc_path = "/doc" + thing_path
     metadata = from_rdflib(document_graph(iris, iri, iris.document(iri), state.settings.license))
@@ -110,17 +112,31 @@ async def document(request: Request) -> Response:
 
     def html(context: dict) -> tuple[str, dict]:
         index = Index(description.triples, iris, state.prefixes)
-        context.update(iri=iri, incoming_total=description.incoming_total)
+        context.update(iri=iri, incoming_total=description.incoming_total, articles=articles)
         types = {o.value for o in index.objects(iri, "http://www.w3.org/1999/02/22-rdf-syntax-ns#type")}
         if str(FABIO.Expression) in types and page == 1:
-            view = article_view(index, iri, description.incoming)
+            view = article_view(index, iri, description.incoming, description.record)
             return "article.html", dict(context, view=view, page_title=view["title"],
                                         schema=article_schema(view, iri))
         view = resource_view(index, iri, description.incoming)
         return "resource.html", dict(context, view=view, page_title=view["title"], schema={
             "@context": "https://schema.org", "@type": "Thing", "@id": iri, "name": view["title"]})
 
-    return respond(request, Document(doc_path, description.triples + metadata, html, next_page), extension)
+    return respond(request, Document(doc_path, description.triples + metadata, html, next_page, topic=iri), extension)
+
+
+def _articles_of(request: Request, iri: str) -> dict | None:
+    """The list of articles a journal or a person has (rdfpub/web/browse.py), for their page: its
+    link and length, or None when the index lists none (or is not ready)."""
+    if not iri.startswith(request.app.state.settings.base_iri + "/journal/") and \
+            not (iri.startswith(request.app.state.settings.base_iri + "/agent/") or iri.endswith("/agent")):
+        return None
+    try:
+        count = catalogs.reader(request.app).count(iri)
+    except (catalogs.IndexNotReady, SearchTimeout):
+        return None
+    path = iri[len(request.app.state.settings.base_iri):]
+    return {"href": f"/articles{path}", "count": count} if count else None
 
 
 def _vocabulary_triples(request: Request) -> list:
@@ -144,7 +160,7 @@ def _vocabulary(request: Request, extension: str | None) -> Response:
                                                                "@type": "DefinedTermSet", "@id": iris.vocabulary(),
                                                                "name": view["title"]})
 
-    return respond(request, Document("/vocab", triples, html), extension)
+    return respond(request, Document("/vocab", triples, html, topic=iris.vocabulary()), extension)
 
 
 @router.api_route("/vocab", methods=["GET", "HEAD"], include_in_schema=False)
@@ -175,18 +191,33 @@ def _find_article(store, predicate: str, value: str) -> str | None:
     return rows[0] if rows else None
 
 
+def _guess(value: str) -> tuple[str, str] | None:
+    """The kind of identifier one box was given (a PMCID, a DOI or a PMID), and its normal form."""
+    for name in ("pmid", "pmcid", "doi"):  # digits alone are a PMID (normalize_pmcid takes them too)
+        normal = _RESOLVABLE[name][0](value)
+        if normal is not None:
+            return name, normal
+    return None
+
+
 @router.get("/resolve", include_in_schema=False)
 async def resolve(request: Request) -> Response:
-    """/resolve?pmid=|pmcid=|doi= -> 303 to the article's IRI."""
-    given = [(name, value) for name, value in request.query_params.multi_items() if name in _RESOLVABLE]
+    """/resolve?pmid=|pmcid=|doi=, or ?id= with any of the three -> 303 to the article's IRI, given
+    as a path on this server (so the browser stays on whatever host and port it reached)."""
+    names = (*_RESOLVABLE, "id")
+    given = [(name, value) for name, value in request.query_params.multi_items() if name in names]
     if len(given) != 1:
-        return PlainTextResponse("give exactly one of ?pmid=, ?pmcid= or ?doi=\n", status_code=400)
+        return error_page(request, 400, "give exactly one of ?id= (a PMID, DOI or PMCID), ?pmid=, ?pmcid= or ?doi=")
     name, raw = given[0]
-    normalize, predicate = _RESOLVABLE[name]
-    value = normalize(raw[:1000])
-    if value is None:
-        return PlainTextResponse(f"{name} '{raw[:200]}' is not well formed\n", status_code=400)
-    article = await run_in_threadpool(_find_article, request.app.state.store, str(predicate), value)
+    found = _guess(raw[:1000]) if name == "id" else (name, _RESOLVABLE[name][0](raw[:1000]))
+    if found is None or found[1] is None:
+        what = "a PMID, DOI or PMCID" if name == "id" else f"a well-formed {name.upper()}"
+        return error_page(request, 400, f"'{raw[:200]}' is not {what} (a PMID is digits, a PMCID PMC and digits, "
+                                        "a DOI starts 10.)")
+    name, value = found
+    article = await run_in_threadpool(_find_article, request.app.state.store, str(_RESOLVABLE[name][1]), value)
     if article is None:
-        return PlainTextResponse(f"no article with {name} {value} in this dataset\n", status_code=404)
-    return Response(status_code=303, headers={"Location": article})
+        return error_page(request, 404, f"No article with {name.upper()} {value} in this dataset.")
+    base = request.app.state.settings.base_iri
+    location = article[len(base):] if article.startswith(base + "/") else article
+    return Response(status_code=303, headers={"Location": location})

@@ -2,18 +2,40 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
+from urllib.parse import unquote
 
 import pyoxigraph as ox
 from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, RDFS
 
-from rdfpub.iris import Iris
+from rdfpub.iris import MESH, Iris
 from rdfpub.vocab import BIRO, C4O, CITO, FABIO, FRBR, PRISM, PRO
 
 # What names a thing on a page, best first: a journal known only by its abbreviation is named by it.
 _NAMES = [str(p) for p in (DCTERMS.title, FOAF.name, RDFS.label, FABIO.hasNLMJournalTitleAbbreviation,
                            DCTERMS.bibliographicCitation, C4O.hasContent)]
 _ORCID = "https://orcid.org/"
+
+
+_MESH_SPACE = MESH.split("{")[0]
+_MESH_UI = re.compile(r"[CDQ][0-9]{6,9}(?:Q[0-9]{6,9})?")
+
+
+def mesh_ui(iri: str) -> str | None:
+    """The MeSH unique identifier an NLM MeSH IRI names, or None."""
+    ui = iri[len(_MESH_SPACE):] if iri.startswith(_MESH_SPACE) else ""
+    return ui if _MESH_UI.fullmatch(ui) else None
+
+
+def local_href(base: str, iri: str) -> str:
+    """A link to a resource: ours by its path on this server (which 303s to its page), a MeSH term by its
+    page here (which lists its articles and links to NLM), others as they are. Paths, not base IRIs, so a
+    browser stays on whatever host and port it reached the server on."""
+    if iri.startswith(base + "/"):
+        return iri[len(base):]
+    ui = mesh_ui(iri)
+    return f"/mesh/{ui}" if ui else iri
 
 
 class Index:
@@ -37,9 +59,7 @@ class Index:
                       if any(_key(o) == target for o in properties.get(str(predicate), [])))
 
     def href(self, iri: str) -> str:
-        """A link to a resource: ours by its path on this server (which 303s to its page), others as they are."""
-        base = self.iris.base
-        return iri[len(base):] or "/" if iri.startswith(base + "/") else iri
+        return local_href(self.iris.base, iri)
 
     def label(self, iri: str) -> str:
         for predicate in _NAMES:
@@ -50,6 +70,16 @@ class Index:
             return f"PMID {pmid}"
         if doi := self.value(iri, PRISM.doi):
             return f"DOI {doi}"
+        return self.fallback_label(iri)
+
+    def fallback_label(self, iri: str) -> str:
+        """A readable name for a thing the document names nothing for: a journal by the key its IRI
+        is minted from (never the bare IRI on a page), anything else by its prefixed name."""
+        journal = self.iris.journal_of(iri)
+        if journal == iri:
+            kind, _, key = iri[len(self.iris.base) + len("/journal/"):].partition("/")
+            key = unquote(key)
+            return {"nlm": f"Journal NLM {key}", "issn": f"Journal ISSN {key}"}.get(kind, key.replace("_", " "))
         return self.curie(iri)
 
     def curie(self, iri: str) -> str:
@@ -139,10 +169,24 @@ def _identifiers(index: Index, article: str) -> list[dict]:
     return found
 
 
-def article_view(index: Index, article: str, incoming: list[tuple[str, str]]) -> dict:
-    """Everything the article page shows, in reading order."""
+def _number_affiliations(people: list[dict]) -> list[str]:
+    """Each distinct affiliation once, numbered in order of first mention; each person gets the
+    numbers of theirs (as a paper prints them), so a number is an affiliation's, not an author's."""
+    numbered: list[str] = []
+    for person in people:
+        person["marks"] = []
+        for affiliation in person["affiliations"]:
+            if affiliation not in numbered:
+                numbered.append(affiliation)
+            person["marks"].append(numbered.index(affiliation) + 1)
+    return numbered
+
+
+def article_view(index: Index, article: str, incoming: list[tuple[str, str]], record: str | None = None) -> dict:
+    """Everything the article page shows, in reading order. `record` is the record graph that
+    describes the article; without one the page says that the dataset only knows of the work."""
     primary = {o.value for o in index.objects(article, FABIO.hasPrimarySubjectTerm)}
-    mesh = sorted(({"text": index.label(o.value), "href": o.value, "major": o.value in primary}
+    mesh = sorted(({"text": index.label(o.value), "href": index.href(o.value), "major": o.value in primary}
                    for o in index.objects(article, FABIO.hasSubjectTerm)), key=lambda m: m["text"].lower())
     references = []
     for entry in sorted((o.value for o in index.objects(article, FRBR.part)), key=lambda e: _position(index, e)):
@@ -151,9 +195,13 @@ def article_view(index: Index, article: str, incoming: list[tuple[str, str]]) ->
                            "target": index.link(target) if target else None})
     cited = {r["target"]["iri"] for r in references if r["target"]}
     people = _people(index, article)
+    authors = [p for p in people if not p["editor"]]
     return {
         "title": index.value(article, DCTERMS.title) or index.label(article),
-        "authors": [p for p in people if not p["editor"]],
+        "record": record,
+        "pmid": index.value(article, FABIO.hasPubMedId),
+        "authors": authors,
+        "affiliations": _number_affiliations(authors),
         "editors": [p for p in people if p["editor"]],
         "venue": _venue(index, article),
         "date": index.value(article, PRISM.publicationDate),

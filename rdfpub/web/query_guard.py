@@ -6,10 +6,11 @@ first wall, not the only one."""
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
-from rdfpub.errors import QueryRejected
-from rdfpub.sparql_tokens import Token, tokens
+from rdfpub.errors import QueryRejected, QueryTooLarge
+from rdfpub.sparql_tokens import Token, spec_reading, tokens
 
 MAX_QUERY_CHARS = 100_000
 # Oxigraph's parser and evaluator recurse per nesting level; a few hundred levels overflow a
@@ -20,6 +21,7 @@ MAX_NESTING = 64
 MAX_OPERATORS = 2_000
 
 _OPENERS = frozenset("{([")
+_SERVICE_WORD = re.compile(r"(?<![\w:])SERVICE(?![\w:])", re.IGNORECASE)
 _UPDATE_KEYWORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"})
 
 
@@ -54,8 +56,24 @@ def is_update(query: str) -> bool:
 def check_query(query: str) -> None:
     """Raises QueryRejected, saying why, for a query rdfpub will not run."""
     if len(query) > MAX_QUERY_CHARS:
-        raise QueryRejected(f"the query is {len(query):,} characters long; the limit is {MAX_QUERY_CHARS:,}")
-    found = _tokens(query)
+        raise QueryTooLarge(f"the query is {len(query):,} characters long; the limit is {MAX_QUERY_CHARS:,}")
+    _check_tokens(_tokens(query))
+    # A store server that replaces codepoint escapes before parsing, as section 19.2 of SPARQL 1.1
+    # Query says, reads other tokens ("\u0022" ends a string there): those must pass too. Where that
+    # reading is not SPARQL to this lexer, the word SERVICE anywhere in it is refused all the same.
+    decoded = spec_reading(query)
+    if decoded is not None:
+        try:
+            other = _tokens(decoded)
+        except QueryRejected:
+            if _SERVICE_WORD.search(decoded):
+                raise QueryRejected("SERVICE is not allowed: this endpoint never fetches data from other "
+                                    "servers (found once the query's \\u escapes are read)") from None
+            return
+        _check_tokens(other)
+
+
+def _check_tokens(found: tuple[Token, ...]) -> None:
     if any(token.kind == "name" and token.text.upper() == "SERVICE" for token in found):
         raise QueryRejected("SERVICE is not allowed: this endpoint never fetches data from other servers")
     depth = deepest = operators = 0

@@ -6,6 +6,7 @@ import io
 import json
 from json.encoder import encode_basestring
 import os
+import re
 import tempfile
 
 import pyoxigraph as ox
@@ -113,9 +114,26 @@ def _csv_field(term) -> str:
     return text
 
 
+# Turtle's abbreviated numbers (INTEGER, DECIMAL, DOUBLE): a literal of the datatype whose lexical
+# form reads as the same token is written bare.
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_ABBREVIATED = {
+    _XSD + "integer": re.compile(r"[+-]?[0-9]+"),
+    _XSD + "decimal": re.compile(r"[+-]?[0-9]*\.[0-9]+"),
+    _XSD + "double": re.compile(r"[+-]?(?:[0-9]+\.[0-9]*|\.?[0-9]+)[eE][+-]?[0-9]+"),
+}
+
+
 def _tsv_field(term) -> str:
-    # Section 3 of the same spec: TSV carries terms in Turtle/N-Triples syntax, escaped.
-    return "" if term is None else str(term)
+    # Section 3 of the same spec: TSV carries terms in Turtle/N-Triples syntax, escaped, and numbers
+    # in their abbreviated Turtle form where the lexical form allows it (42, not "42"^^xsd:integer).
+    if term is None:
+        return ""
+    if type(term) is ox.Literal and not term.language:
+        pattern = _ABBREVIATED.get(term.datatype.value)
+        if pattern is not None and pattern.fullmatch(term.value):
+            return term.value
+    return str(term)
 
 
 class _SolutionsFormat:

@@ -28,46 +28,80 @@ RESULT_FORMATS = ["SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_C
 PREFIXES = """PREFIX fabio: <http://purl.org/spar/fabio/>
 PREFIX dcterms: <http://purl.org/dc/terms/>
 """
-
-
-def examples(base: str) -> list[dict[str, str]]:
-    """Queries that show what this dataset answers, for the query page."""
-    article = f"<{base}/pubmed/30445512>"
-    return [
-        {"title": "Articles by MeSH term", "query": PREFIXES + """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?article ?title WHERE {
-  ?term rdfs:label "Depression" .
-  ?article fabio:hasSubjectTerm ?term ; dcterms:title ?title .
+FIRST_EXAMPLE = PREFIXES + """SELECT ?article ?pmid ?title WHERE {
+  ?article fabio:hasPubMedId ?pmid ; dcterms:title ?title .
 }
-LIMIT 50"""},
-        {"title": "Cited by", "query": PREFIXES + f"""PREFIX cito: <http://purl.org/spar/cito/>
+LIMIT 20"""
+# One value of each kind the examples need, each found by a quick lookup (LIMIT 1, no sorting), so
+# that every example shows rows on whatever the store holds; an example whose value the store does
+# not have is left out.
+_SAMPLES = {
+    "mesh": """SELECT ?value ?label WHERE { ?a <http://purl.org/spar/fabio/hasSubjectTerm> ?value .
+      ?value <http://www.w3.org/2000/01/rdf-schema#label> ?label } LIMIT 1""",
+    "cited": """SELECT ?value WHERE { ?citing <http://purl.org/spar/cito/cites> ?cited .
+      ?cited <http://purl.org/spar/fabio/hasPubMedId> ?value } LIMIT 1""",
+    "authors": """SELECT ?value WHERE { ?value <http://purl.org/spar/pro/isDocumentContextFor> ?role .
+      ?role <http://purl.org/spar/pro/withRole> <http://purl.org/spar/pro/author> ;
+            <http://purl.org/spar/pro/isHeldBy> ?agent } LIMIT 1""",
+    "doi": """SELECT ?value WHERE { ?a <http://prismstandard.org/namespaces/basic/2.0/doi> ?value ;
+      <http://purl.org/dc/terms/title> ?title } LIMIT 1""",
+    "year": "SELECT ?value WHERE { ?a <http://purl.org/spar/fabio/hasPublicationYear> ?value } LIMIT 1",
+}
+
+
+def samples(store) -> dict[str, tuple]:
+    """The values the examples are written with, read from the store: kind -> (value, label)."""
+    found = {}
+    for kind, query in _SAMPLES.items():
+        for row in store.query(query):
+            label = row["label"].value if "label" in query else None
+            found[kind] = (row["value"], label)
+            break
+    return found
+
+
+def examples(base: str, values: dict[str, tuple]) -> list[dict[str, str]]:
+    """Queries that show what this dataset answers, for the query page, each with values the store
+    holds (`samples`)."""
+    found = [{"title": "Articles and their titles", "query": FIRST_EXAMPLE}]
+    if "mesh" in values:
+        term, label = values["mesh"]
+        found.append({"title": f"Articles indexed with a MeSH term ({label})", "query": PREFIXES + f"""SELECT ?article ?title WHERE {{
+  ?article fabio:hasSubjectTerm {term} ; dcterms:title ?title .
+}}
+LIMIT 50"""})
+    if "cited" in values:
+        found.append({"title": "Articles that cite an article", "query": PREFIXES + f"""PREFIX cito: <http://purl.org/spar/cito/>
 SELECT ?citing ?title WHERE {{
+  ?cited fabio:hasPubMedId {values["cited"][0]} .
   ?citing cito:cites ?cited ; dcterms:title ?title .
-  ?cited fabio:hasPubMedId "30445512" .
-}}"""},
-        {"title": "Authors in order", "query": f"""PREFIX pro: <http://purl.org/spar/pro/>
+}}"""})
+    if "authors" in values:
+        found.append({"title": "Authors of an article, in order", "query": f"""PREFIX pro: <http://purl.org/spar/pro/>
 PREFIX foaf: <http://xmlns.com/foaf/0.1/>
 PREFIX rdfpub: <{base}/vocab#>
 SELECT ?position ?name WHERE {{
-  {article} pro:isDocumentContextFor ?role .
+  {values["authors"][0]} pro:isDocumentContextFor ?role .
   ?role pro:withRole pro:author ; rdfpub:position ?position ; pro:isHeldBy ?agent .
   ?agent foaf:name ?name .
 }}
-ORDER BY ?position"""},
-        {"title": "Look up a DOI", "query": PREFIXES + """PREFIX prism: <http://prismstandard.org/namespaces/basic/2.0/>
-SELECT ?article ?pmid ?title WHERE {
-  ?article prism:doi "10.1093/ijnp/pyy094" ; fabio:hasPubMedId ?pmid ; dcterms:title ?title .
-}"""},
-        {"title": "Articles per year", "query": """PREFIX fabio: <http://purl.org/spar/fabio/>
-SELECT ?year (COUNT(?article) AS ?articles) WHERE {
+ORDER BY ?position"""})
+    if "doi" in values:
+        found.append({"title": "Look up a DOI", "query": PREFIXES + f"""PREFIX prism: <http://prismstandard.org/namespaces/basic/2.0/>
+SELECT ?article ?title WHERE {{
+  ?article prism:doi {values["doi"][0]} ; dcterms:title ?title .
+}}"""})
+    if "year" in values:
+        found.append({"title": "Articles per year", "query": PREFIXES + """SELECT ?year (COUNT(?article) AS ?articles) WHERE {
   ?article fabio:hasPublicationYear ?year .
 }
-GROUP BY ?year ORDER BY DESC(?year)"""},
-    ]
+GROUP BY ?year ORDER BY DESC(?year)"""})
+    return found
 
 
-def description(endpoint: str, base: str, stats: dict[str, int]) -> list[ox.Triple]:
-    """The service description as triples (SPARQL 1.1 Service Description, section 3)."""
+def description(endpoint: str, site: str, stats: dict[str, int]) -> list[ox.Triple]:
+    """The service description as triples (SPARQL 1.1 Service Description, section 3); `site` is
+    the server's root URL, where the dataset description is."""
     service = ox.NamedNode(endpoint)
     dataset = ox.BlankNode("dataset")
     default_graph = ox.BlankNode("defaultGraph")
@@ -92,7 +126,7 @@ def description(endpoint: str, base: str, stats: dict[str, int]) -> list[ox.Trip
         ox.Triple(default_graph, RDF_TYPE, void("Dataset")),
         ox.Triple(default_graph, void("sparqlEndpoint"), service),
         ox.Triple(default_graph, ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#seeAlso"),
-                  ox.NamedNode(f"{base}/.well-known/void")),
+                  ox.NamedNode(f"{site}/.well-known/void")),
     ]
     triples += [ox.Triple(service, sd("resultFormat"), ox.NamedNode(FORMATS + name)) for name in RESULT_FORMATS]
     names = {"triples": "triples", "subjects": "distinctSubjects", "properties": "properties",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -11,10 +12,11 @@ import pyoxigraph as ox
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import FileResponse, PlainTextResponse, Response
 from starlette.background import BackgroundTask
+from starlette.concurrency import run_in_threadpool
 
-from rdfpub.errors import QueryRejected
+from rdfpub.errors import QueryRejected, QueryTooLarge
 from rdfpub.negotiation import RESULTS_TYPES, negotiate
-from rdfpub.web import service_description
+from rdfpub.web import catalogs, service_description
 from rdfpub.web.query_guard import check_query, has_dataset_clause, is_update
 from rdfpub.web.query_workers import QueryFailed, QueryPool
 from rdfpub.web.remote_queries import RemoteQueryPool
@@ -24,7 +26,10 @@ router = APIRouter()
 logger = logging.getLogger(__name__)
 
 STATIC = Path(__file__).parent / "static"
-ASSETS = {"sparql.js": "text/javascript", "sparql.css": "text/css"}
+# name -> (file in static/, media type); a fixed list, so no request path reaches the disk.
+ASSETS = {"sparql.js": ("sparql.js", "text/javascript"), "sparql.css": ("sparql.css", "text/css"),
+          "yasgui.min.js": ("yasgui/yasgui.min.js", "text/javascript"),
+          "yasgui.min.css": ("yasgui/yasgui.min.css", "text/css")}
 ALLOW = "GET, HEAD, POST, OPTIONS"
 FAST_METHODS = frozenset({"GET", "HEAD", "POST"})
 # Headers a cross-origin script may read (the CORS middleware exposes the same for other routes).
@@ -38,8 +43,12 @@ DESCRIPTION_TYPES = {
     "application/n-triples": ox.RdfFormat.N_TRIPLES, "application/rdf+xml": ox.RdfFormat.RDF_XML,
     "application/trig": ox.RdfFormat.TRIG, "application/n-quads": ox.RdfFormat.N_QUADS,
 }
-# The query page keeps to this origin: no CDN, no inline script.
-PAGE_POLICY = "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'"
+# The query page keeps to this origin: no CDN, no inline script, no eval. One relaxation: the style sheet
+# YASGUI's table (its column-resizer library) adds as a <style> element for the column grips, allowed
+# by the hash of its fixed text and nothing else (tests/test_query_page.py fails on any violation).
+YASGUI_GRIP_STYLE = "'sha256-zCK2EVMoPc04mRF/g5CotUvxbJPWS+8V0b+s9ptqQIk='"
+PAGE_POLICY = (f"default-src 'self'; style-src 'self' {YASGUI_GRIP_STYLE}; img-src 'self' data:; "
+               "frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
 
 
 def query_pool(app: FastAPI) -> QueryPool:
@@ -57,11 +66,14 @@ def query_pool(app: FastAPI) -> QueryPool:
 
 @asynccontextmanager
 async def lifespan(app: FastAPI):
-    """Publishes a checkpoint and starts the workers with the server; stops them with it."""
+    """Publishes a checkpoint and starts the workers with the server (and, over a store server, the
+    building of this front's search index); stops them with it."""
     query_pool(app)
+    catalogs.start(app)
     try:
         yield
     finally:
+        catalogs.stop(app)
         app.state.query_pool.close()
         app.state.query_pool = None
 
@@ -83,7 +95,8 @@ async def _answer(request: Request, query_request) -> Response:
     try:
         check_query(query_request.query)
     except QueryRejected as error:
-        raise ProtocolError(400, str(error)) from None
+        # 400 says the text is not legal SPARQL; a legal query over the size limit is 413.
+        raise ProtocolError(413 if isinstance(error, QueryTooLarge) else 400, str(error)) from None
     settings = request.app.state.settings
     job = {"kind": "query", "query": query_request.query, "dataset": _dataset(query_request),
            "default_graphs": query_request.default_graphs, "named_graphs": query_request.named_graphs,
@@ -106,13 +119,31 @@ def _wants_page(request: Request) -> bool:
     return negotiate(request.headers.get("accept"), [*RESULTS_TYPES, "text/html"]) == "text/html"
 
 
+# A store server may change under a front; the embedded store does not while it is served.
+EXAMPLES_SECONDS = 60.0
+
+
+async def example_queries(app: FastAPI) -> list[dict[str, str]]:
+    """The example queries, written with values the store holds (looked up once, or once a minute
+    over a store server)."""
+    state = app.state
+    cached = getattr(state, "examples", None)
+    remote = getattr(state.store, "path", None) is None
+    if cached is None or (remote and time.monotonic() - cached[0] > EXAMPLES_SECONDS):
+        values = await run_in_threadpool(service_description.samples, state.store)
+        cached = state.examples = (time.monotonic(), service_description.examples(state.settings.base_iri, values))
+    return cached[1]
+
+
 async def _page(request: Request, query: str | None) -> Response:
     state = request.app.state
-    examples = service_description.examples(state.settings.base_iri)
+    examples = await example_queries(request.app)
     response = state.templates.TemplateResponse(request, "sparql.html", {
         "title": state.settings.title, "examples": examples,
         "query": query if query is not None else examples[0]["query"], "run": query is not None,
         "timeout": state.settings.query_timeout, "max_rows": state.settings.max_result_rows,
+        "endpoint": f"{request.base_url}sparql", "base": state.settings.base_iri,
+        "prefixes": sorted(state.prefixes.items()),
     })
     response.headers.update({**COMMON_HEADERS, "Content-Security-Policy": PAGE_POLICY})
     return response
@@ -130,7 +161,10 @@ async def _describe(request: Request) -> Response:
         stats = await query_pool(request.app).stats(service_description.STATS_QUERIES)
     except QueryFailed:
         stats = {}  # the description without its counts beats no description
-    triples = service_description.description(f"{settings.base_iri}/sparql", settings.base_iri, stats)
+    # The endpoint is named by the URL the client used (Service Description, section 3.2:
+    # sd:endpoint is the URL requests are sent to), whatever the base the data's IRIs are minted under.
+    endpoint = str(request.url.replace(query="", fragment=""))
+    triples = service_description.description(endpoint, endpoint[: -len("/sparql")], stats)
     body = service_description.serialize(triples, DESCRIPTION_TYPES[media_type])
     return Response(body, media_type=media_type, headers=COMMON_HEADERS)
 
@@ -146,7 +180,7 @@ async def sparql(request: Request) -> Response:
                 raise ProtocolError(400, "no query: send one as a form field 'query' or as an "
                                          "application/sparql-query body")
             return await _describe(request)
-        if request.method == "GET" and not query_request.format and _wants_page(request):
+        if request.method == "GET" and not query_request.formats and _wants_page(request):
             return await _page(request, query_request.query)
         return await _answer(request, query_request)
     except (ProtocolError, QueryFailed) as error:
@@ -171,4 +205,5 @@ async def asset(name: str) -> Response:
     """The query page's script and style, from the package (a fixed list: no path reaches the disk)."""
     if name not in ASSETS:
         return _error(404, f"no asset '{name}'")
-    return FileResponse(STATIC / name, media_type=ASSETS[name], headers={"Cache-Control": "max-age=3600"})
+    file_name, media_type = ASSETS[name]
+    return FileResponse(STATIC / file_name, media_type=media_type, headers={"Cache-Control": "max-age=3600"})

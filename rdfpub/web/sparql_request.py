@@ -7,10 +7,54 @@ from urllib.parse import parse_qsl
 
 from fastapi import Request
 
-from rdfpub.negotiation import GRAPH_TYPES, RESULTS_TYPES, negotiate
+from rdfpub.negotiation import ALIASES, GRAPH_TYPES, RESULTS_TYPES, negotiate
 
-# Formats a client can name with ?format= when it cannot set an Accept header.
-FORMAT_PARAMETER = {name: media for media, name in {**RESULTS_TYPES, **GRAPH_TYPES}.items()}
+# Names a client may give a format by in ?format= (or ?output=, ?results=, which some clients send
+# instead or as well), beside the media types themselves. A name means a results format for SELECT
+# and ASK and a graph format for CONSTRUCT and DESCRIBE; "xml" and "json" mean one of each, as
+# SPARQLWrapper and Virtuoso use them (SPARQLWrapper's default "xml" asks RDF/XML of a CONSTRUCT).
+FORMAT_NAMES: dict[str, tuple[str | None, str | None]] = {
+    "json": ("application/sparql-results+json", "application/ld+json"),
+    "xml": ("application/sparql-results+xml", "application/rdf+xml"),
+    "srj": ("application/sparql-results+json", None),
+    "srx": ("application/sparql-results+xml", None),
+    "csv": ("text/csv", None),
+    "tsv": ("text/tab-separated-values", None),
+    "turtle": (None, "text/turtle"), "ttl": (None, "text/turtle"), "n3": (None, "text/turtle"),
+    "nt": (None, "application/n-triples"), "ntriples": (None, "application/n-triples"),
+    "n-triples": (None, "application/n-triples"),
+    "jsonld": (None, "application/ld+json"), "json-ld": (None, "application/ld+json"),
+    "rdfxml": (None, "application/rdf+xml"), "rdf+xml": (None, "application/rdf+xml"),
+    "rdf": (None, "application/rdf+xml"),
+    "nq": (None, "application/n-quads"), "nquads": (None, "application/n-quads"),
+    "n-quads": (None, "application/n-quads"), "trig": (None, "application/trig"),
+}
+# The parameters that name a format: rdfpub's own, and those other servers read (Joseki, 4store).
+FORMAT_PARAMETERS = ("format", "output", "results")
+
+
+def format_choices(value: str) -> tuple[str | None, str | None] | None:
+    """(results media type, graph media type) a ?format= value names, either None where it names
+    no format of that kind; None when the value names no format at all. A list of media types (as
+    SPARQLWrapper copies its Accept header here) names the first of each kind it holds."""
+    if "," in value:
+        found = [choice for part in value.split(",") if (choice := format_choices(part))]
+        if not found:
+            return None
+        return (next((r for r, _ in found if r), None), next((g for _, g in found if g), None))
+    value = value.split(";")[0].strip().lower()
+    if value in FORMAT_NAMES:
+        return FORMAT_NAMES[value]
+    media_type = ALIASES.get(value, value)
+    if media_type in RESULTS_TYPES or media_type in GRAPH_TYPES:
+        return (media_type if media_type in RESULTS_TYPES else None,
+                media_type if media_type in GRAPH_TYPES else None)
+    # application/json and application/xml also name the graph format of their kind.
+    if value in ("application/json", "text/json"):
+        return FORMAT_NAMES["json"]
+    if value in ("application/xml", "text/xml"):
+        return FORMAT_NAMES["xml"]
+    return None
 
 
 class ProtocolError(Exception):
@@ -27,7 +71,7 @@ class QueryRequest:
     query: str
     default_graphs: list[str]
     named_graphs: list[str]
-    format: str | None
+    formats: tuple[str, ...] = ()  # the values of ?format=, ?output= and ?results=, in order
 
     @property
     def names_dataset(self) -> bool:
@@ -93,28 +137,22 @@ async def read_query_request(request: Request) -> QueryRequest | None:
     queries = [value for name, value in pairs if name == "query"]
     if len(queries) > 1:
         raise ProtocolError(400, "the request holds more than one query; send exactly one")
-    formats = [value for name, value in pairs if name == "format"]
-    if len(formats) > 1:
-        raise ProtocolError(400, "the request names more than one format; name one")
+    formats = tuple(value for name, value in pairs if name in FORMAT_PARAMETERS and value.strip())
     if not queries:
         return None
     return QueryRequest(
         query=queries[0],
         default_graphs=[value for name, value in pairs if name == "default-graph-uri"],
         named_graphs=[value for name, value in pairs if name == "named-graph-uri"],
-        format=formats[0] if formats else None,
+        formats=formats,
     )
 
 
-def choose_format(table: dict[str, str], accept: str | None, format_parameter: str | None,
-                  kind: str) -> tuple[str, str] | str:
-    """(media type, format name) for one kind of result, or the message that explains why none fits."""
-    if format_parameter:
-        media_type = FORMAT_PARAMETER.get(format_parameter, format_parameter)
-        if media_type not in table:
-            return (f"format '{format_parameter}' is not available for {kind}; "
-                    f"use one of {', '.join(table.values())}")
-        return media_type, table[media_type]
+def choose_format(table: dict[str, str], accept: str | None, named: list[str], kind: str) -> tuple[str, str] | str:
+    """(media type, format name) for one kind of result, or the message that explains why none fits.
+    The first format named in the request that can carry this kind wins; without one, Accept decides."""
+    if named:
+        return named[0], table[named[0]]
     media_type = negotiate(accept, list(table))
     if media_type is None:
         return f"none of the accepted types can carry {kind}; available: {', '.join(table)}"
@@ -122,12 +160,22 @@ def choose_format(table: dict[str, str], accept: str | None, format_parameter: s
 
 
 def result_formats(request: QueryRequest, accept: str | None) -> dict:
-    """The job fields that say how to write each kind of result; refuses an unknown ?format= now."""
-    if request.format and FORMAT_PARAMETER.get(request.format, request.format) not in {**RESULTS_TYPES, **GRAPH_TYPES}:
-        raise ProtocolError(400, f"format '{request.format}' is unknown; use one of "
-                                 f"{', '.join(FORMAT_PARAMETER)}")
+    """The job fields that say how to write each kind of result. Clients name formats loosely and
+    often several times over (SPARQLWrapper sends format=, output= and results=, a name and a media
+    type, and asks "xml" of a CONSTRUCT), so each value counts for the kinds of result it can name,
+    and only a value that names no format at all is refused."""
+    results, graphs = [], []
+    for value in request.formats:
+        choices = format_choices(value)
+        if choices is None:
+            raise ProtocolError(400, f"format '{value[:100]}' is unknown; use one of {', '.join(FORMAT_NAMES)} "
+                                     "or a media type")
+        if choices[0]:
+            results.append(choices[0])
+        if choices[1]:
+            graphs.append(choices[1])
     return {
-        "results": choose_format(RESULTS_TYPES, accept, request.format, "SELECT and ASK results"),
-        "graph": choose_format(GRAPH_TYPES, accept, request.format, "CONSTRUCT and DESCRIBE results"),
-        "format_status": 400 if request.format else 406,
+        "results": choose_format(RESULTS_TYPES, accept, results, "SELECT and ASK results"),
+        "graph": choose_format(GRAPH_TYPES, accept, graphs, "CONSTRUCT and DESCRIBE results"),
+        "format_status": 406,
     }

@@ -1,100 +1,64 @@
-// The query page: sends the query to this endpoint by POST and shows the answer; talks to no other site.
+// The query page: YASGUI (vendored in yasgui/) set up for this endpoint alone. It sends queries to this
+// server only: no CORS proxy, no endpoint list beyond this one, no fetching of class or property names from
+// the Linked Open Vocabularies service; prefixes complete from the list in the page and YASGUI's own.
 "use strict";
 
-const FORMATS = {
-  table: "application/sparql-results+json, text/turtle;q=0.9",
-  json: "application/sparql-results+json", xml: "application/sparql-results+xml",
-  csv: "text/csv", tsv: "text/tab-separated-values", turtle: "text/turtle",
-  nt: "application/n-triples", jsonld: "application/ld+json", rdfxml: "application/rdf+xml",
-};
-
-function cell(term) {
-  const td = document.createElement("td");
-  if (!term) return td;
-  if (term.type === "uri") {
-    const link = document.createElement("a");
-    link.href = term.value;
-    link.textContent = term.value;
-    td.append(link);
-  } else {
-    td.append(term.type === "bnode" ? "_:" + term.value : term.value);
-    const note = term["xml:lang"] ? "@" + term["xml:lang"] : term.datatype ? "^^" + term.datatype : "";
-    if (note) {
-      const small = document.createElement("small");
-      small.textContent = " " + note;
-      td.append(small);
-    }
-  }
-  return td;
+function templateTexts(id) {
+  return [...document.getElementById(id).content.querySelectorAll("pre")];
 }
 
-function showTable(data, target) {
-  if ("boolean" in data) {
-    target.textContent = data.boolean ? "true" : "false";
-    return 1;
-  }
-  const table = document.createElement("table");
-  const head = table.createTHead().insertRow();
-  for (const name of data.head.vars) {
-    const th = document.createElement("th");
-    th.textContent = name;
-    head.append(th);
-  }
-  const body = table.createTBody();
-  for (const row of data.results.bindings) {
-    const tr = body.insertRow();
-    for (const name of data.head.vars) tr.append(cell(row[name]));
-  }
-  target.append(table);
-  return data.results.bindings.length;
-}
-
-async function run(event) {
-  if (event) event.preventDefault();
-  const status = document.getElementById("status");
-  const target = document.getElementById("results");
-  const format = document.getElementById("format").value;
-  status.className = "";
-  status.textContent = "Running…";
-  target.replaceChildren();
-  const started = performance.now();
-  try {
-    const response = await fetch("sparql", {
-      method: "POST",
-      headers: {"Content-Type": "application/x-www-form-urlencoded", "Accept": FORMATS[format]},
-      body: new URLSearchParams({query: document.getElementById("query").value}),
-    });
-    const text = await response.text();
-    const seconds = ((performance.now() - started) / 1000).toFixed(2);
-    if (!response.ok) {
-      status.className = "error";
-      status.textContent = `${response.status}: ${text}`;
-      return;
-    }
-    const type = response.headers.get("Content-Type") || "";
-    let summary = `${seconds} s`;
-    if (format === "table" && type.startsWith("application/sparql-results+json")) {
-      summary = `${showTable(JSON.parse(text), target)} result(s) in ${summary}`;
-    } else {
-      const pre = document.createElement("pre");
-      pre.className = "raw";
-      pre.textContent = text;
-      target.append(pre);
-    }
-    const truncated = response.headers.get("Rdfpub-Truncated");
-    status.textContent = summary + (truncated ? ` (cut short: ${truncated})` : "");
-  } catch (error) {
-    status.className = "error";
-    status.textContent = String(error);
-  }
+// A link in the results to an IRI of this dataset opens on this server, whatever host and port the
+// browser reached it on (the IRIs name things under the dataset's base, which may be another address).
+function localHref(href, base) {
+  if (base && href.startsWith(base + "/")) return href.slice(base.length);
+  return href;
 }
 
 document.addEventListener("DOMContentLoaded", () => {
-  const form = document.getElementById("query-form");
-  const examples = document.getElementById("example-queries").content.querySelectorAll("pre");
-  document.getElementById("examples").addEventListener("change", (event) => {
-    if (event.target.value !== "") document.getElementById("query").value = examples[event.target.value].textContent;
+  const root = document.getElementById("yasgui");
+  const base = root.dataset.base;
+  const endpoint = new URL("/sparql", window.location.href).href;
+  const examples = templateTexts("example-queries").map((pre) => pre.textContent);
+  const initial = templateTexts("initial-query")[0].textContent;
+  const prefixes = {};
+  for (const pre of templateTexts("prefixes")) prefixes[pre.dataset.prefix] = pre.textContent;
+
+  const Yasqe = Yasgui.Yasqe;
+  // Only these completers: "property" and "class" would ask lov.linkeddata.es for names.
+  Yasqe.defaults.autocompleters = ["variables", "prefixes"];
+  Yasqe.defaults.prefixCcApi = null;
+
+  const yasgui = new Yasgui(root, {
+    requestConfig: { endpoint: endpoint, method: "POST" },
+    copyEndpointOnNewTab: true,
+    endpointCatalogueOptions: { getData: () => [{ endpoint: endpoint }], keys: [] },
+    corsProxy: undefined,
+    populateFromUrl: false,
+    persistenceId: "rdfpub-query-page",
+    yasqe: { autocompleters: ["variables", "prefixes"], prefixCcApi: null, value: initial },
+    yasr: { prefixes: prefixes },
   });
-  form.addEventListener("submit", run);
-  if (form.dataset.run === "yes") run();
+  const tab = yasgui.getTab();
+  tab.setEndpoint(endpoint);
+  const yasqe = tab.getYasqe();
+  // A query in the page's URL (a link to run it) wins; otherwise the last query of this browser stays.
+  if (root.dataset.run === "yes" || !yasqe.getValue().trim()) yasqe.setValue(initial);
+  if (root.dataset.run === "yes") yasqe.query();
+
+  document.getElementById("examples").addEventListener("change", (event) => {
+    if (event.target.value === "") return;
+    const current = yasgui.getTab().getYasqe();
+    current.setValue(examples[Number(event.target.value)]);
+    current.query();
+  });
+
+  root.addEventListener("click", (event) => {
+    const link = event.target.closest("a[href]");
+    if (!link) return;
+    const local = localHref(link.getAttribute("href"), base);
+    if (local !== link.getAttribute("href")) {
+      event.preventDefault();
+      window.location.assign(local);
+    }
+  });
 });
