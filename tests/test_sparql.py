@@ -312,3 +312,12 @@ def test_a_huge_body_without_a_length_is_cut_off(client):
 
     response = client.post("/sparql", content=chunks(), headers={"Content-Type": "application/sparql-query"})
     assert response.status_code == 413
+
+
+@pytest.mark.parametrize("chain", ["UNION", "MINUS", "BIND"])
+def test_a_long_chain_gets_400_not_a_crashed_worker(client, chain):
+    from test_query_guard import LONG_CHAINS
+    query = next(q for q in LONG_CHAINS if chain in q)
+    response = client.post("/sparql", content=query, headers={"Content-Type": "application/sparql-query"})
+    assert response.status_code == 400 and "clauses" in response.text
+    assert client.get("/sparql", params={"query": "ASK {}"}).status_code == 200
