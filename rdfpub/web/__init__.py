@@ -15,14 +15,18 @@ from rdfpub.settings import Settings
 from rdfpub.store import Store
 from rdfpub.vocab import PREFIXES
 from rdfpub.web import dataset, dumps, landing, linked_data, sparql
+from rdfpub.web.response_headers import with_security_headers
 
 TEMPLATES = Path(__file__).parent / "templates"
 
 
 class PublishingApp(FastAPI):
-    """FastAPI with the SPARQL endpoint's queries answered ahead of the middleware stack."""
+    """FastAPI with the SPARQL endpoint's queries answered ahead of the middleware stack, and the
+    headers every response carries added to all of them."""
 
     async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] == "http":
+            send = with_security_headers(send)
         if scope["type"] == "http" and scope["path"] == "/sparql" and scope["method"] in sparql.FAST_METHODS:
             scope["app"] = self
             await sparql.answer_directly(scope, receive, send)
