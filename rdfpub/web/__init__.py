@@ -16,6 +16,7 @@ from rdfpub.store import Store
 from rdfpub.vocab import PREFIXES
 from rdfpub.web import dataset, dumps, landing, linked_data, sparql
 from rdfpub.web.response_headers import with_security_headers
+from rdfpub.web.text_direction import isolate
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -42,7 +43,7 @@ def create_app(settings: Settings, store: Store) -> PublishingApp:
     app.state.store = store
     app.state.prefixes = dict(PREFIXES, rdfpub=Iris(settings.base_iri).vocab)
     app.state.templates = Jinja2Templates(env=Environment(
-        loader=FileSystemLoader(str(TEMPLATES)), autoescape=True))
+        loader=FileSystemLoader(str(TEMPLATES)), autoescape=True, finalize=isolate))
     # Linked Data is read from other sites' pages: every response may be read cross-origin.
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST", "HEAD", "OPTIONS"],
                        allow_headers=["*"], expose_headers=sparql.EXPOSED_HEADERS.split(", "))
