@@ -1,5 +1,5 @@
 """Whole-dataset downloads at stable URLs (/dump.ttl, /dump.nt, /dump.nq and their .gz), served as cached
-files with ETag, Last-Modified, Content-Length, conditional GET and byte ranges (RFC 9110, sections 13-14)."""
+files with ETag, Last-Modified, Content-Length, conditional requests and byte ranges (RFC 9110, sections 13-14)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 from fastapi import APIRouter, Request
-from fastapi.responses import FileResponse, Response
+from fastapi.responses import FileResponse, PlainTextResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from rdfpub.iris import Iris
@@ -28,6 +28,25 @@ def dump_cache(request: Request) -> DumpCache:
     return state.dump_cache
 
 
+def _later(last_modified: str, date: str) -> bool | None:
+    """True when the file changed after `date`; None when `date` is no HTTP date (then ignored)."""
+    try:
+        return parsedate_to_datetime(last_modified) > parsedate_to_datetime(date)
+    except (TypeError, ValueError):
+        return None
+
+
+def _precondition_failed(request: Request, dump: DumpFile, last_modified: str) -> bool:
+    """If-Match (strong comparison, RFC 9110 section 13.1.1), else If-Unmodified-Since: a client
+    resuming or checking a download of the file it has learns that the file changed since."""
+    if_match = request.headers.get("if-match")
+    if if_match is not None:
+        tags = {tag.strip() for tag in if_match.split(",")}
+        return "*" not in tags and dump.etag not in tags
+    since = request.headers.get("if-unmodified-since")
+    return bool(since) and _later(last_modified, since) is True
+
+
 def _not_modified(request: Request, dump: DumpFile, last_modified: str) -> bool:
     """If-None-Match (weak comparison, RFC 9110 section 13.1.2) wins over If-Modified-Since."""
     if_none_match = request.headers.get("if-none-match")
@@ -35,12 +54,7 @@ def _not_modified(request: Request, dump: DumpFile, last_modified: str) -> bool:
         tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
         return "*" in tags or dump.etag in tags
     since = request.headers.get("if-modified-since")
-    if since:
-        try:
-            return parsedate_to_datetime(last_modified) <= parsedate_to_datetime(since)
-        except (TypeError, ValueError):
-            return False
-    return False
+    return bool(since) and _later(last_modified, since) is False
 
 
 async def _serve(request: Request, name: str) -> Response:
@@ -51,6 +65,11 @@ async def _serve(request: Request, name: str) -> Response:
     response = FileResponse(dump.path, media_type=media_type, filename=f"rdfpub-{name}",
                             headers={"ETag": dump.etag, "Cache-Control": "public, max-age=60"},
                             stat_result=await run_in_threadpool(dump.path.stat))
+    # The order of RFC 9110, section 13.2.2: the preconditions that refuse, then those that spare a body.
+    if _precondition_failed(request, dump, response.headers["last-modified"]):
+        return PlainTextResponse(
+            f"{name} has changed since (its ETag is now {dump.etag}): download it again from the start\n",
+            status_code=412, headers={"ETag": dump.etag, "Last-Modified": response.headers["last-modified"]})
     if _not_modified(request, dump, response.headers["last-modified"]):
         return Response(status_code=304, headers={
             "ETag": dump.etag, "Last-Modified": response.headers["last-modified"]})
