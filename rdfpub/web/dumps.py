@@ -4,6 +4,7 @@ files with ETag, Last-Modified, Content-Length, conditional requests and byte ra
 from __future__ import annotations
 
 import tempfile
+from functools import partial
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 
@@ -57,14 +58,41 @@ def _not_modified(request: Request, dump: DumpFile, last_modified: str) -> bool:
     return bool(since) and _later(last_modified, since) is False
 
 
+class _LeasedFile(FileResponse):
+    """A dump file, kept on disk (its lease held) until it has been sent or the client has gone."""
+
+    def __init__(self, *args, release, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.release = release
+
+    async def __call__(self, scope, receive, send) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            await run_in_threadpool(self.release)
+
+
 async def _serve(request: Request, name: str) -> Response:
-    dump = await run_in_threadpool(dump_cache(request).get, name)
+    lease = dump_cache(request).lease(name)
+    dump = await run_in_threadpool(lease.__enter__)
+    release = partial(lease.__exit__, None, None, None)
+    try:
+        response = await _respond(request, name, dump, release)
+    except BaseException:
+        await run_in_threadpool(release)
+        raise
+    if not isinstance(response, _LeasedFile):
+        await run_in_threadpool(release)
+    return response
+
+
+async def _respond(request: Request, name: str, dump: DumpFile, release) -> Response:
     media_type = "application/gzip" if dump.gzipped else dump.media_type
     if media_type.startswith("text/"):
         media_type += "; charset=utf-8"
-    response = FileResponse(dump.path, media_type=media_type, filename=f"rdfpub-{name}",
-                            headers={"ETag": dump.etag, "Cache-Control": "public, max-age=60"},
-                            stat_result=await run_in_threadpool(dump.path.stat))
+    response = _LeasedFile(dump.path, media_type=media_type, filename=f"rdfpub-{name}",
+                           headers={"ETag": dump.etag, "Cache-Control": "public, max-age=60"},
+                           stat_result=await run_in_threadpool(dump.path.stat), release=release)
     # The order of RFC 9110, section 13.2.2: the preconditions that refuse, then those that spare a body.
     if _precondition_failed(request, dump, response.headers["last-modified"]):
         return PlainTextResponse(
