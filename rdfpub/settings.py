@@ -29,6 +29,7 @@ class Settings:
     max_result_rows: int = 100_000
     max_response_bytes: int = 100_000_000
     query_workers: int = 8
+    query_memory: int = 3072  # megabytes the query workers may hold together
     store_update: str = ""
     store_graphs: str = ""
     store_user: str = ""

@@ -48,8 +48,10 @@ def query_pool(app: FastAPI) -> QueryPool:
     if pool is None:
         settings = app.state.settings
         # A remote store has no checkpoint to open in workers: its own server runs the queries.
-        kind = QueryPool if getattr(app.state.store, "path", None) else RemoteQueryPool
-        pool = kind(app.state.store, settings.query_workers, settings.query_timeout)
+        if getattr(app.state.store, "path", None):
+            pool = QueryPool(app.state.store, settings.query_workers, settings.query_timeout, settings.query_memory)
+        else:
+            pool = RemoteQueryPool(app.state.store, settings.query_workers, settings.query_timeout)
         pool.start()
         app.state.query_pool = pool
     return pool
