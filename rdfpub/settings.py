@@ -30,6 +30,7 @@ class Settings:
     max_response_bytes: int = 100_000_000
     query_workers: int = 8
     query_memory: int = 3072  # megabytes the query workers may hold together
+    page_timeout: int = 10  # seconds for a page, /resolve, the dataset description or a dump to be ready
     store_update: str = ""
     store_graphs: str = ""
     store_user: str = ""

@@ -170,3 +170,14 @@ def test_quick_queries_are_served_before_a_burst_of_slow_ones(store):
     assert lanes.peak_slow == 2 and lanes.counts["demoted"] == 2 and lanes.counts["shed"] >= 1
     assert niceness.count(19) == 2  # the slow lane's two workers, and no other
     assert lanes.running == 0 and lanes.slow == 0
+
+
+def test_the_service_description_counts_once_for_everyone_who_asks(store):
+    queries = {"triples": "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"}
+
+    async def body(pool):
+        counts = await asyncio.gather(*[pool.stats(queries) for _ in range(10)])
+        return counts, await pool.stats(queries), pool.lanes.counts["admitted"]
+
+    counts, again, admitted = _with_pool(store, 3, 20, body)
+    assert len({c["triples"] for c in counts}) == 1 and again == counts[0] and admitted == 1

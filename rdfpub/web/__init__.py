@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.responses import PlainTextResponse
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader
@@ -15,6 +16,7 @@ from rdfpub.settings import Settings
 from rdfpub.store import Store
 from rdfpub.vocab import PREFIXES
 from rdfpub.web import dataset, dumps, landing, linked_data, sparql
+from rdfpub.web.deadlines import Busy
 from rdfpub.web.response_headers import with_security_headers
 from rdfpub.web.text_direction import isolate
 
@@ -49,4 +51,10 @@ def create_app(settings: Settings, store: Store) -> PublishingApp:
                        allow_headers=["*"], expose_headers=sparql.EXPOSED_HEADERS.split(", "))
     for module in (landing, sparql, dumps, linked_data, dataset):
         app.include_router(module.router)
+    app.add_exception_handler(Busy, _busy)
     return app
+
+
+async def _busy(request: Request, busy: Busy) -> PlainTextResponse:
+    """Work that missed its request's deadline (rdfpub/web/deadlines.py): 503, and when to come back."""
+    return PlainTextResponse(f"{busy}\n", status_code=busy.status, headers=busy.headers)

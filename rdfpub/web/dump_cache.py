@@ -39,6 +39,14 @@ DUMPS: dict[str, tuple[str, str, bool]] = {
 _STATE_SECONDS = 2.0  # how long a computed store state is trusted before it is read again
 
 
+class DumpMissing(Exception):
+    """The dump of this format has not been made for this store state yet."""
+
+    def __init__(self, format_name: str, state: str):
+        super().__init__(format_name)
+        self.format_name, self.state = format_name, state
+
+
 @dataclass(frozen=True)
 class DumpFile:
     name: str
@@ -106,8 +114,9 @@ class DumpCache:
             return dump
 
     @contextmanager
-    def lease(self, name: str) -> Iterator[DumpFile]:
-        """The file `name` for the current store state, kept on disk until the block ends."""
+    def lease(self, name: str, build: bool = True) -> Iterator[DumpFile]:
+        """The file `name` for the current store state, kept on disk until the block ends; made
+        first if missing, or, when not `build`, DumpMissing is raised instead."""
         format_name, media_type, gzipped = DUMPS[name]
         state = self.state()
         folder = self.folder / state[:24]
@@ -115,6 +124,8 @@ class DumpCache:
             self._in_use[folder] += 1
         try:
             meta = folder / f"{name}.json"
+            if not meta.exists() and not build:
+                raise DumpMissing(format_name, state)
             with self._format_locks[format_name]:
                 if not meta.exists():
                     self._make(folder, format_name)

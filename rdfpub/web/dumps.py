@@ -13,7 +13,8 @@ from fastapi.responses import FileResponse, PlainTextResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from rdfpub.iris import Iris
-from rdfpub.web.dump_cache import DUMPS, DumpCache, DumpFile
+from rdfpub.web.deadlines import Busy, app_work
+from rdfpub.web.dump_cache import DUMPS, DumpCache, DumpFile, DumpMissing
 
 router = APIRouter()
 
@@ -72,9 +73,22 @@ class _LeasedFile(FileResponse):
             await run_in_threadpool(self.release)
 
 
+async def _lease(request: Request, name: str):
+    """A lease on the dump `name` of the current store state. A dump not made yet is made once, on
+    a thread of its own, however many ask for it; each request waits for it up to its deadline."""
+    cache, work = dump_cache(request), app_work(request.app)
+    for _ in range(3):  # the state may change while a dump is made: then the newer one is made
+        lease = cache.lease(name, build=False)
+        try:
+            return lease, await run_in_threadpool(lease.__enter__)
+        except DumpMissing as missing:
+            await work.shared((f"dump-{missing.format_name}", missing.state), partial(cache.get, name),
+                              f"the dump {name}")
+    raise Busy("the store changed while its dump was being made; try again shortly", retry_after=10)
+
+
 async def _serve(request: Request, name: str) -> Response:
-    lease = dump_cache(request).lease(name)
-    dump = await run_in_threadpool(lease.__enter__)
+    lease, dump = await _lease(request, name)
     release = partial(lease.__exit__, None, None, None)
     try:
         response = await _respond(request, name, dump, release)

@@ -8,13 +8,13 @@ import re
 import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse, Response
-from starlette.concurrency import run_in_threadpool
 
 from rdfpub.identifiers import normalize_doi, normalize_pmcid, normalize_pmid
 from rdfpub.iris import Iris
 from rdfpub.mapping.description import document_graph
 from rdfpub.mapping.vocabulary import vocabulary_graph
 from rdfpub.vocab import FABIO, PRISM
+from rdfpub.web.deadlines import Timed, app_work
 from rdfpub.web.describe import describe, exists
 from rdfpub.web.documents import Document, not_found, respond
 from rdfpub.web.formats import FORMATS, from_rdflib
@@ -49,7 +49,9 @@ async def thing(request: Request) -> Response:
     path = _raw_path(request)
     iris = Iris(request.app.state.settings.base_iri)
     iri = iris.local(path) if path else None
-    if iri is None or not _valid_iri(iri) or not await run_in_threadpool(exists, request.app.state.store, iri):
+    store = request.app.state.store
+    if iri is None or not _valid_iri(iri) or not await app_work(request.app).page(
+            lambda deadline: exists(Timed(store, deadline), iri)):
         return not_found(request, None, f"The dataset has nothing about {iri or 'this IRI'}.")
     return Response(status_code=303, headers={"Location": "/doc" + path, "Vary": "Accept"})
 
@@ -91,15 +93,16 @@ async def document(request: Request) -> Response:
     if page is None:
         return PlainTextResponse(f"page must be a whole number from 1 to {_MAX_PAGE}\n", status_code=400)
 
-    def find_and_describe():
+    def find_and_describe(deadline):
+        store = Timed(state.store, deadline)  # a deep ?page= of a much-linked thing stops at the deadline
         # A DOI may itself end in '.html': the extension reading wins only when it names a known thing.
         for candidate, fmt in ((stripped, extension), (path, None)) if extension else ((path, None),):
             iri = iris.local(candidate)
-            if _is_thing_path(candidate) and _valid_iri(iri) and exists(state.store, iri):
-                return candidate, fmt, describe(state.store, iri, page)
+            if _is_thing_path(candidate) and _valid_iri(iri) and exists(store, iri):
+                return candidate, fmt, describe(store, iri, page)
         return None
 
-    found = await run_in_threadpool(find_and_describe) if path.startswith("/") else None
+    found = await app_work(request.app).page(find_and_describe) if path.startswith("/") else None
     if found is None:
         return not_found(request, extension, f"The dataset has no document at /doc{path}.")
     thing_path, extension, description = found
@@ -186,7 +189,9 @@ async def resolve(request: Request) -> Response:
     value = normalize(raw[:1000])
     if value is None:
         return PlainTextResponse(f"{name} '{raw[:200]}' is not well formed\n", status_code=400)
-    article = await run_in_threadpool(_find_article, request.app.state.store, str(predicate), value)
+    store = request.app.state.store
+    article = await app_work(request.app).page(
+        lambda deadline: _find_article(Timed(store, deadline), str(predicate), value))
     if article is None:
         return PlainTextResponse(f"no article with {name} {value} in this dataset\n", status_code=404)
     return Response(status_code=303, headers={"Location": article})

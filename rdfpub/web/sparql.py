@@ -66,6 +66,8 @@ async def lifespan(app: FastAPI):
     finally:
         app.state.query_pool.close()
         app.state.query_pool = None
+        if getattr(app.state, "work", None) is not None:  # the page threads (rdfpub/web/deadlines.py)
+            app.state.work.close()
 
 
 def _error(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
