@@ -11,6 +11,7 @@ import pyoxigraph as ox
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import FileResponse, PlainTextResponse, Response
 from starlette.background import BackgroundTask
+from starlette.requests import ClientDisconnect
 
 from rdfpub.errors import QueryRejected
 from rdfpub.negotiation import RESULTS_TYPES, negotiate
@@ -164,6 +165,8 @@ async def answer_directly(scope, receive, send) -> None:
     request = Request(scope, receive)
     try:
         response = await sparql(request)
+    except ClientDisconnect:  # it went, or was cut off sending its body too slowly: nobody to answer
+        return
     except Exception:  # what ServerErrorMiddleware would do for any other route
         logger.exception("the SPARQL endpoint failed on %s %s", scope["method"], scope["path"])
         response = _error(500, "the server failed while answering this request; it has been logged")
