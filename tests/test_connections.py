@@ -84,6 +84,33 @@ def test_the_oldest_idle_connections_make_room_for_new_clients(capped):
             sock.close()
 
 
+def _ask(sock: socket.socket) -> bytes:
+    """Sends a whole request and reads its whole answer (head and body may come in several reads)."""
+    sock.sendall(b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: x\r\n\r\n")
+    answer = b""
+    while b'"boolean":true' not in answer:
+        chunk = sock.recv(65536)
+        assert chunk, answer
+        answer += chunk
+    return answer
+
+
+def test_half_sent_requests_go_before_a_keep_alive_client_between_requests(capped):
+    with _connect(capped) as client:
+        assert _ask(client).startswith(b"HTTP/1.1 200")  # then idle, the oldest of all
+        half_open = []
+        try:
+            for _ in range(60):
+                half_open.append(_connect(capped))
+                half_open[-1].sendall(HALF)
+                time.sleep(0.005)
+            assert _ask(client).startswith(b"HTTP/1.1 200")  # the same connection, still open
+            assert sum(not _still_open(sock) for sock in half_open) >= 41
+        finally:
+            for sock in half_open:
+                sock.close()
+
+
 def test_a_connection_has_a_deadline_to_send_its_request(strict):
     with _connect(strict) as silent, _connect(strict) as half:
         half.sendall(HALF)
@@ -97,8 +124,7 @@ def test_trickling_a_request_does_not_reset_the_deadline(strict):
 
 
 def _trickle(sock: socket.socket) -> None:
-    sock.sendall(b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: x\r\n\r\n")  # one whole request first
-    assert b'"boolean":true' in sock.recv(65536)
+    _ask(sock)  # one whole request first
     sent = 0
     try:
         for byte in HALF:  # then the next one a byte at a time, each within uvicorn's keep-alive timeout

@@ -139,37 +139,47 @@ def test_too_little_memory_for_a_worker_is_refused_at_start(store):
 QUICK = 'ASK { ?a <http://purl.org/spar/fabio/hasPubMedId> "30445512" }'
 
 
-def test_quick_queries_are_served_before_a_burst_of_slow_ones(store):
-    """Three workers, six slow queries at once, then four quick ones: the quick ones get the first
-    places that turn over (newest first), the slow lane never holds all three workers, its workers
-    run at low CPU priority, and every slow query ends refused, shed or stopped at the deadline."""
+def test_a_burst_of_slow_queries_leaves_quick_ones_their_workers(store):
+    """Three workers, six copies of a slow query at once, then four quick queries behind them. The
+    slow lane holds one worker; the two other slow queries that ran are stopped once their probation
+    ends (cut short, since others wait), and their text is now known as slow: the three copies still
+    waiting are refused the moment they come up, without running, and the quick ones run."""
     async def body(pool):
-        finished, niceness = [], []
-
-        def submit(name, query):
-            task = asyncio.ensure_future(pool.run(_job(query)))
-            task.add_done_callback(lambda _: finished.append(name))
-            return task
-
-        slow = [submit(f"slow-{n}", SLOW) for n in range(6)]
+        slow = [asyncio.ensure_future(pool.run(_job(SLOW))) for _ in range(6)]
         while pool.lanes.waiting < 3:
             await asyncio.sleep(0.01)
-        quick = [submit(f"quick-{n}", QUICK) for n in range(4)]
+        quick = [asyncio.ensure_future(pool.run(_job(QUICK))) for _ in range(4)]
         replies = await asyncio.gather(*quick)
         busy = [worker for worker in pool._all if worker not in pool._idle]
         niceness = sorted(os.getpriority(os.PRIO_PROCESS, worker.pid) for worker in busy)
         outcomes = await asyncio.gather(*slow, return_exceptions=True)
-        return finished, niceness, replies, outcomes, pool.lanes
+        return niceness, replies, outcomes, pool.lanes
 
-    finished, niceness, replies, outcomes, lanes = _with_pool(store, 3, 4, body, slow_after=1.0)
+    niceness, replies, outcomes, lanes = _with_pool(store, 3, 6, body, slow_after=1.0, quick_seconds=0.5)
     assert [reply["status"] for reply in replies] == [200] * 4
-    # The three slow queries that waited were given places only after every quick one.
-    assert {name for name in finished[:4]} <= {f"slow-{n}" for n in range(3)} | {f"quick-{n}" for n in range(4)}
-    assert finished.index("quick-0") < min(finished.index(f"slow-{n}") for n in range(3, 6))
-    assert all(isinstance(outcome, QueryFailed) and outcome.status in (503, 504) for outcome in outcomes)
-    assert lanes.peak_slow == 2 and lanes.counts["demoted"] == 2 and lanes.counts["shed"] >= 1
-    assert niceness.count(19) == 2  # the slow lane's two workers, and no other
+    statuses = sorted(outcome.status for outcome in outcomes)
+    assert statuses == [503] * 5 + [504]
+    assert lanes.counts["shed"] == 2 and lanes.counts["refused as known slow"] == 3
+    assert lanes.peak_slow == 1 and niceness.count(19) == 1  # the slow lane's one worker, at the lowest priority
     assert lanes.running == 0 and lanes.slow == 0
+
+
+def test_a_query_known_as_slow_skips_its_probation(store):
+    async def body(pool):
+        with pytest.raises(QueryFailed):
+            await pool.run(_job(SLOW))  # stopped at the deadline: now known as slow
+        again = asyncio.ensure_future(pool.run(_job(SLOW)))
+        while not pool.lanes.slow:
+            await asyncio.sleep(0.01)
+        (busy,) = [worker for worker in pool._all if worker not in pool._idle]
+        niceness = os.getpriority(os.PRIO_PROCESS, busy.pid)
+        with pytest.raises(QueryFailed):
+            await again
+        return niceness, pool.lanes.counts
+
+    niceness, counts = _with_pool(store, 4, 1.5, body, slow_after=30)
+    # The first ran its whole probation (longer than the deadline); the second was slow from the start.
+    assert niceness == 19 and counts["demoted"] == 1 and counts["timed out"] == 2
 
 
 def test_the_service_description_counts_once_for_everyone_who_asks(store):

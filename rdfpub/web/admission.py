@@ -1,20 +1,20 @@
-"""Who runs a query now: places for a fixed number at once, a slow lane that may never take them all, newest first.
+"""Who runs a query now: places for a fixed number at once, and a slow lane that may never take them all.
 
 Nobody can tell a slow query from a quick one before it runs, so every query starts as quick and is
-moved to the slow lane (`demote`) once it has run past a short probation; the slow lane has fewer
-places than there are in all, so some places always turn over within one probation. When every
-place is taken, arrivals wait on a stack, not in a line: the newest is served first, so a burst
-that arrived together (slow queries, most often) waits below what arrives after it, and nobody
-waits longer than `max_wait` seconds: past that, a query is refused at once with 503 and
-Retry-After rather than kept waiting behind work the server cannot do (Facebook's "adaptive LIFO"
-with a bounded wait, Maurer, ACM Queue 13(8), 2015).
+moved to the slow lane (`demote`) once it has run past a short probation; the slow lane has half
+the places, so the other half always turn over within one probation. When every place is taken,
+arrivals wait in order of arrival, and nobody waits longer than `max_wait` seconds: past that, a
+query is refused at once with 503 and Retry-After rather than kept waiting behind work the server
+cannot do. (Serving the newest first, as Facebook's "adaptive LIFO" does, lets what arrives after a
+burst skip it, but starves the oldest waiters whenever clients keep every place busy: the soak
+test's steady lookups were refused so.)
 """
 
 from __future__ import annotations
 
 import asyncio
 import math
-from collections import Counter
+from collections import Counter, deque
 
 
 class Refused(Exception):
@@ -35,7 +35,7 @@ class Lanes:
         self.max_wait = max_wait
         self.running = 0  # places held, by quick and slow queries
         self.slow = 0
-        self._waiting: list[asyncio.Future] = []  # a stack: the last to arrive is the first served
+        self._waiting: deque[asyncio.Future] = deque()  # the first to arrive is the first served
         # What happened to the queries that asked, for the log, the tests and bench/soak.py.
         self.counts: Counter[str] = Counter()
         self.peak_slow = 0
@@ -75,7 +75,7 @@ class Lanes:
     def _expire(self, waiter: asyncio.Future) -> None:
         if not waiter.done():
             waiter.set_result(False)
-        self._waiting = [w for w in self._waiting if not w.done()]
+        self._waiting = deque(w for w in self._waiting if not w.done())
 
     def demote(self) -> bool:
         """Moves a running query to the slow lane; False (and nothing moves) when the lane is full."""
@@ -87,12 +87,16 @@ class Lanes:
         self.counts["demoted"] += 1
         return True
 
+    @property
+    def slow_lane_full(self) -> bool:
+        return self.slow >= self.max_slow
+
     def leave(self, slow: bool) -> None:
-        """Gives a place back: to the newest waiting query, else to nobody."""
+        """Gives a place back: to the query that has waited longest, else to nobody."""
         if slow:
             self.slow -= 1
         while self._waiting:
-            waiter = self._waiting.pop()
+            waiter = self._waiting.popleft()
             if not waiter.done():
                 waiter.set_result(True)
                 return

@@ -9,8 +9,10 @@ is uvicorn's own (httptools) with two rules added where only the protocol can se
   its connection opens or its previous response ends; then the connection is closed (after a 408
   if part of a request came);
 - at most `limit` connections are open: a new one closes the connection that has been idle the
-  longest (no request of its own running: silent, or half-sent), or, when every connection has a
-  request running, is itself answered 503 and closed.
+  longest (no request of its own running), those that sent part of a request first, then silent
+  ones; when every connection has a request running, the new one is answered 503 and closed. A
+  half-sent request is what a connection flood sends, and dropping it loses nobody's answer,
+  while a keep-alive client between two requests would have to send its next one again.
 """
 
 from __future__ import annotations
@@ -46,25 +48,39 @@ class Connections:
         self.limit = max(1, limit)
         self.read_timeout = read_timeout
         self.open: set = set()
-        self.idle: OrderedDict = OrderedDict()  # protocol -> None, the longest idle first
+        # protocol -> None, the longest idle first: those with part of a request, and silent ones
+        self.stalled: OrderedDict = OrderedDict()
+        self.idle: OrderedDict = OrderedDict()
         self.counts: Counter[str] = Counter()
 
     def admit(self, connection) -> bool:
         """Registers a new connection; False when it must be refused. Makes room by closing the
-        connection idle the longest."""
+        connection idle the longest, one that sent part of a request if there is one."""
         if len(self.open) >= self.limit:
-            if not self.idle:
+            waiting = self.stalled or self.idle
+            if not waiting:
                 self.counts["refused"] += 1
                 return False
-            oldest, _ = self.idle.popitem(last=False)
+            oldest, _ = waiting.popitem(last=False)
             self.counts["dropped idle"] += 1
             oldest.drop()
         self.open.add(connection)
         return True
 
+    def waiting(self, connection, partial: bool) -> None:
+        """`connection` waits for (the rest of) a request."""
+        self.idle.pop(connection, None)
+        self.stalled.pop(connection, None)
+        (self.stalled if partial else self.idle)[connection] = None
+
+    def busy(self, connection) -> None:
+        """`connection` has a request running: it is not to be dropped for a newcomer."""
+        self.idle.pop(connection, None)
+        self.stalled.pop(connection, None)
+
     def forget(self, connection) -> None:
         self.open.discard(connection)
-        self.idle.pop(connection, None)
+        self.busy(connection)
 
 
 def file_descriptor_room() -> int:
@@ -103,11 +119,14 @@ def guarded_protocol(connections: Connections) -> type:
         def on_message_begin(self) -> None:
             super().on_message_begin()
             self._partial = True
+            if self in connections.idle:  # now among the half-sent, the first to go
+                connections.idle.pop(self)
+                connections.stalled[self] = None
             if self._timer is None:  # a pipelined request, timed from its first byte
                 self._start_timer()
 
         def on_headers_complete(self) -> None:
-            connections.idle.pop(self, None)  # its request runs: not to be dropped for a newcomer
+            connections.busy(self)
             super().on_headers_complete()
 
         def on_message_complete(self) -> None:
@@ -121,8 +140,7 @@ def guarded_protocol(connections: Connections) -> type:
                 self._ready_for_a_request()
 
         def _ready_for_a_request(self) -> None:
-            connections.idle[self] = None
-            connections.idle.move_to_end(self)
+            connections.waiting(self, partial=False)
             if self._timer is None:
                 self._start_timer()
 

@@ -1,33 +1,46 @@
 """The pool of query worker processes: checkpoints of the store, a deadline that kills, memory caps, and lanes that keep quick queries moving.
 
-Every query starts as quick. One still running after SLOW_AFTER seconds is slow: its worker is
-reniced (the kernel then runs quick queries' workers first) and it moves to the slow lane, which
-holds at most three quarters of the workers; when that lane is full the query is stopped with 503,
-so quick queries always find workers (see admission.py for who waits and how long). Each worker
-may hold an equal share of RDFPUB_QUERY_MEMORY (the kernel's RLIMIT_DATA), so the workers
-together never hold more; a query that needs more than its share is stopped with 507.
+Every query starts as quick, on probation: it is slow once its worker has spent SLOW_AFTER seconds
+of CPU on it, or QUICK_SECONDS while other queries wait for a worker (CPU time, not time on the
+clock, so a quick query that waited for a busy CPU is not taken for a slow one), or after
+WALL_PROBATIONS times as long on the clock whatever it spent. A slow query's worker is reniced (the
+kernel then runs quick queries' workers first) and it moves to the slow lane, which holds at most
+half the workers; when that lane is full the query is stopped with 503, so the other half always
+turn over within a probation (admission.py: who waits, and how long). A query text that ran slow
+lately skips the probation: it goes straight to the slow lane, or is refused at once when the lane
+is full, so a burst of the same slow queries costs quick ones nothing. Each worker may hold an
+equal share of RDFPUB_QUERY_MEMORY (the kernel's RLIMIT_DATA), so the workers together never hold
+more; a query that needs more than its share is stopped with 507.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import itertools
 import logging
 import os
 import shutil
 import tempfile
+import time
+from collections import OrderedDict
 from pathlib import Path
 
 from rdfpub.web.admission import Lanes, Refused
 from rdfpub.web.worker_process import WorkerDied, WorkerProcess
 
-# A query still running after this long is slow (a point lookup or a page of results takes a few ms).
+# A query still running after this long is slow (a point lookup or a page of results takes a few ms)...
 SLOW_AFTER = 0.25
+# ...or after this long while other queries wait for a worker (both in CPU time)...
+QUICK_SECONDS = 0.02
+# ...or after this many probations on the clock, whatever CPU it had (a query waiting on the disk).
+WALL_PROBATIONS = 4
+# Query texts that ran slow lately: how many are remembered, and for how long.
+KNOWN_SLOW = 1024
+KNOWN_SLOW_SECONDS = 600.0
 # How long a query may wait for a worker before it is refused with 503 (admission.py), in
 # probations: while slow queries hold their lane, the other places turn over once a probation.
 MAX_WAIT_PROBATIONS = 4
-# Workers started with the pool, so the first queries do not wait for a process to start.
-WARM_WORKERS = 2
 # Below this a worker cannot open a store and answer (it held about 115 MB of data after a count
 # over the development data set).
 MIN_WORKER_MEMORY_MB = 160
@@ -45,17 +58,19 @@ class QueryFailed(Exception):
 
 
 def slow_places(size: int) -> int:
-    """How many workers slow queries may hold: three quarters, and always all but one of two or more."""
-    return max(1, size - max(1, size // 4))
+    """How many workers slow queries may hold: half of them (the one worker of a pool of one)."""
+    return max(1, size // 2)
 
 
 class QueryPool:
     """Runs jobs in at most `size` worker processes over a read-only checkpoint of `store`, each
     stopped at `timeout` seconds and capped at `memory_mb` / `size` megabytes (0: no cap)."""
 
-    def __init__(self, store, size: int, timeout: float, memory_mb: int = 0, slow_after: float = SLOW_AFTER):
+    def __init__(self, store, size: int, timeout: float, memory_mb: int = 0, slow_after: float = SLOW_AFTER,
+                 quick_seconds: float = QUICK_SECONDS):
         self.store = store
-        self.slow_after = slow_after
+        self.slow_after, self.quick_seconds = slow_after, quick_seconds
+        self._known_slow: OrderedDict[str, float] = OrderedDict()  # query fingerprint -> when it ran slow
         self.size = max(1, size)
         self.timeout = timeout
         self.worker_memory = memory_mb * (1 << 20) // self.size
@@ -80,7 +95,9 @@ class QueryPool:
         self.root.mkdir(parents=True)
         self.spool = tempfile.mkdtemp(prefix="rdfpub-results-")
         self.publish()
-        for _ in range(min(WARM_WORKERS, self.size)):
+        # Every worker starts with the pool, and each one retired is replaced at once: a burst of
+        # queries then waits for no process to start (it cost the first of them half a second).
+        for _ in range(self.size):
             self._idle.append(self._spawn())
 
     def _spawn(self) -> WorkerProcess:
@@ -144,27 +161,42 @@ class QueryPool:
         worker is then killed, which frees everything the query held)."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.timeout
+        fingerprint = _fingerprint(job)
+        known_slow = self._ran_slow(fingerprint)
+        if known_slow and self.lanes.slow_lane_full:
+            raise self._refuse_known_slow()
         try:
             await self.lanes.enter(deadline)
         except Refused as refused:
             raise QueryFailed(refused.status, str(refused), refused.headers) from None
-        worker, slow, healthy = self._worker(), False, False
+        known_slow = self._ran_slow(fingerprint)  # it, or the lane, may have changed while it waited
+        if known_slow:
+            if self.lanes.slow_lane_full:
+                self.lanes.leave(slow=False)
+                raise self._refuse_known_slow()
+            self.lanes.demote()
+        worker, slow, healthy = self._worker(), known_slow, False
+        if slow:
+            worker.demote()
         try:
             if not await worker.started(deadline - loop.time()):
                 raise QueryFailed(503, "the server is busy: no query worker could start in time; try again later",
                                   {"Retry-After": "10"})
             worker.call(dict(job, checkpoint=self.checkpoint, spool=self.spool))
-            reply = await worker.reply(min(self.slow_after, deadline - loop.time()))
-            if reply is None and loop.time() < deadline:
+            reply = None if slow else await self._probation(worker, deadline)
+            if reply is None and not slow and loop.time() < deadline:
+                self._remember_slow(fingerprint)
                 if not self.lanes.demote():
                     raise QueryFailed(503, f"the server is busy with {self.lanes.slow} long-running queries; this "
-                                           f"one ran over {self.slow_after:g} s and was stopped so that quick "
-                                           "queries keep being answered; try again later", {"Retry-After": "30"})
+                                           "one ran long and was stopped so that quick queries keep being "
+                                           "answered; try again later", {"Retry-After": "30"})
                 slow = True
                 worker.demote()
+            if reply is None:
                 reply = await worker.reply(deadline - loop.time())
             if reply is None:
                 self.lanes.counts["timed out"] += 1
+                self._remember_slow(fingerprint)
                 raise QueryFailed(504, f"the query ran longer than the {self.timeout:g} s limit and was "
                                        "stopped; narrow it down (a LIMIT, more specific patterns) and retry")
             healthy = not slow
@@ -178,9 +210,41 @@ class QueryPool:
                 self._idle.append(worker)
             else:
                 self._retire(worker)
-                if len(self._idle) < WARM_WORKERS:  # its place's next query need not wait for a process
-                    self._idle.append(self._spawn())
+                self._idle.append(self._spawn())
             self.lanes.leave(slow)
+
+    async def _probation(self, worker: WorkerProcess, deadline: float) -> dict | None:
+        """The reply if it comes within the probation: SLOW_AFTER seconds of the worker's CPU time,
+        cut to QUICK_SECONDS as soon as another query waits for a worker, or WALL_PROBATIONS times
+        SLOW_AFTER on the clock."""
+        loop = asyncio.get_running_loop()
+        started, cpu_before = loop.time(), worker.cpu_seconds()
+        while True:
+            now = loop.time()
+            cpu = worker.cpu_seconds()
+            spent = now - started if cpu is None or cpu_before is None else cpu - cpu_before
+            limit = self.quick_seconds if self.lanes.waiting else self.slow_after
+            if spent >= limit or now - started >= WALL_PROBATIONS * self.slow_after or now >= deadline:
+                return None
+            reply = await worker.reply(min(self.quick_seconds, deadline - now))
+            if reply is not None:
+                return reply
+
+    def _ran_slow(self, fingerprint: str | None) -> bool:
+        when = self._known_slow.get(fingerprint) if fingerprint else None
+        return when is not None and time.monotonic() - when < KNOWN_SLOW_SECONDS
+
+    def _remember_slow(self, fingerprint: str | None) -> None:
+        if fingerprint:
+            self._known_slow[fingerprint] = time.monotonic()
+            self._known_slow.move_to_end(fingerprint)
+            while len(self._known_slow) > KNOWN_SLOW:
+                self._known_slow.popitem(last=False)
+
+    def _refuse_known_slow(self) -> QueryFailed:
+        self.lanes.counts["refused as known slow"] += 1
+        return QueryFailed(503, f"this query ran long lately, and the server is busy with {self.lanes.slow} "
+                                "long-running queries; try again later", {"Retry-After": "30"})
 
     def _died(self, job: dict, worker: WorkerProcess, death: WorkerDied) -> QueryFailed:
         if death.out_of_memory:
@@ -213,3 +277,11 @@ class QueryPool:
         if reply["status"] != 200:
             raise QueryFailed(reply["status"], reply["message"])
         return reply["stats"]
+
+
+def _fingerprint(job: dict) -> str | None:
+    """What makes two SPARQL jobs the same query: its text and its dataset."""
+    if job.get("kind") != "query":
+        return None
+    key = repr((job["query"], job["dataset"], job["default_graphs"], job["named_graphs"]))
+    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()

@@ -30,6 +30,7 @@ SLOW_NICENESS = 19
 # its stack; the worker itself says "MemoryError" for Python's.
 _OUT_OF_MEMORY = (b"memory allocation of", b"std::bad_alloc", b"Resource temporarily unavailable", b"MemoryError")
 _KEPT_OUTPUT = 8192
+_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 logger = logging.getLogger(__name__)
 
@@ -90,6 +91,15 @@ class WorkerProcess:
         if not self.ready:
             self.ready = await self.reply(timeout) is not None
         return self.ready
+
+    def cpu_seconds(self) -> float | None:
+        """CPU time the worker has used so far (Linux, in 10 ms ticks); None where it cannot be read."""
+        try:
+            with open(f"/proc/{self.pid}/stat", "rb") as stat:
+                fields = stat.read().rsplit(b")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / _TICKS
+        except (OSError, IndexError, ValueError):
+            return None
 
     def demote(self) -> None:
         """Lowers the worker's CPU priority for good: only a privileged process may raise it back,
