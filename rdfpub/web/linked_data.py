@@ -102,10 +102,19 @@ async def document(request: Request) -> Response:
                 return candidate, fmt, describe(store, iri, page)
         return None
 
-    found = await app_work(request.app).page(find_and_describe) if path.startswith("/") else None
-    if found is None:
-        return not_found(request, extension, f"The dataset has no document at /doc{path}.")
-    thing_path, extension, description = found
+    def answer(deadline) -> Response:
+        # On the page thread too: making a page (the view, the template) takes longer than reading it.
+        found = find_and_describe(deadline) if path.startswith("/") else None
+        if found is None:
+            return not_found(request, extension, f"The dataset has no document at /doc{path}.")
+        return _document_response(request, page, *found)
+
+    return await app_work(request.app).page(answer)
+
+
+def _document_response(request: Request, page: int, thing_path: str, extension: str | None, description) -> Response:
+    state = request.app.state
+    iris = Iris(state.settings.base_iri)
     iri = description.iri
     doc_path = "/doc" + thing_path
     metadata = from_rdflib(document_graph(iris, iri, iris.document(iri), state.settings.license))
