@@ -182,8 +182,8 @@ class WorkerProcess:
 
     def death(self) -> str:
         """How the worker ended, and the last line it wrote, for the log."""
-        code = self.process.returncode
-        how = (f"killed by {signal.Signals(-code).name}" if code is not None and code < 0
+        code = self.process.poll()
+        how = ("still running" if code is None else f"killed by {signal.Signals(-code).name}" if code < 0
                else f"exit status {code}")
         last = self._output.strip().splitlines()[-1:] or [b"nothing"]
         return f"{how}; its last output: {last[0].decode('utf-8', 'replace')[:500]}"
