@@ -6,6 +6,7 @@ import argparse
 import contextlib
 import gzip
 import os
+import logging
 import socket
 import sys
 from pathlib import Path
@@ -238,10 +239,22 @@ def local_base(host: str, port: int) -> str:
     return f"http://{host}:{port}"
 
 
+def _log_to_stderr() -> None:
+    """The server's own warnings (a query worker that crashed or ran out of memory, connections
+    dropped) on standard error beside uvicorn's, in the same shape."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(levelname)s:     %(name)s: %(message)s"))
+    logging.getLogger("rdfpub").addHandler(handler)
+    logging.getLogger("rdfpub").setLevel(logging.INFO)
+
+
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
     from rdfpub.web import create_app
+    from rdfpub.web.connections import serving_protocol
+
+    _log_to_stderr()
 
     _check_port_free(settings.host, settings.port)
     settings, store = _open_store(settings, args.base_given)
@@ -255,7 +268,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
         _print_summary(summary, "ingest")
     print(f"serving {settings.base_iri} on http://{settings.host}:{settings.port}/", file=sys.stderr)
     uvicorn.run(create_app(settings, store), host=settings.host, port=settings.port, log_level="info",
-                access_log=bool(settings.access_log))
+                access_log=bool(settings.access_log), http=serving_protocol(settings), ws="none")
     return OK
 
 

@@ -255,6 +255,9 @@ def run(paths: Iterable[Path], settings: Settings, store: Store | None = None, f
         finally:
             gc.set_threshold(*thresholds)
             gc.unfreeze()
+            # The run's reference cycles (a caught exception's frames may hold the store) are freed
+            # now, not at some later full collection: a caller that drops the store closes it.
+            gc.collect()
     return summary
 
 

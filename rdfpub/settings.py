@@ -29,6 +29,10 @@ class Settings:
     max_result_rows: int = 100_000
     max_response_bytes: int = 100_000_000
     query_workers: int = 8
+    query_memory: int = 3072  # megabytes the query workers may hold together
+    page_timeout: int = 10  # seconds for a page, /resolve, the dataset description or a dump to be ready
+    read_timeout: int = 20  # seconds a client has to send a whole request
+    max_connections: int = 1024
     store_update: str = ""
     store_graphs: str = ""
     store_user: str = ""

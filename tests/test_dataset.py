@@ -97,6 +97,23 @@ def test_conditional_get_and_ranges(app):
     assert head.status_code == 200 and head.content == b"" and int(head.headers["content-length"]) > 0
 
 
+def test_preconditions_that_refuse(app):
+    first = app.get("/dump.nt.gz")
+    etag, modified = first.headers["etag"], first.headers["last-modified"]
+    for headers in ({"If-Match": '"not-this-one"'}, {"If-Match": f"W/{etag}"},
+                    {"If-Unmodified-Since": "Mon, 01 Jan 2001 00:00:00 GMT"},
+                    {"If-Match": '"other"', "Range": "bytes=0-9"}):
+        refused = app.get("/dump.nt.gz", headers=headers)
+        assert refused.status_code == 412 and refused.headers["etag"] == etag, headers
+    for headers in ({"If-Match": etag}, {"If-Match": f'"other", {etag}'}, {"If-Match": "*"},
+                    {"If-Unmodified-Since": modified}, {"If-Unmodified-Since": "not a date"},
+                    # If-Match wins over If-Unmodified-Since (RFC 9110, section 13.2.2)
+                    {"If-Match": etag, "If-Unmodified-Since": "Mon, 01 Jan 2001 00:00:00 GMT"}):
+        assert app.get("/dump.nt.gz", headers=headers).content == first.content, headers
+    part = app.get("/dump.nt.gz", headers={"If-Match": etag, "Range": "bytes=0-9"})
+    assert part.status_code == 206 and part.content == first.content[:10]
+
+
 def test_dumps_are_cached_beside_the_store(app, store_settings):
     app.get("/dump.nt")
     if isinstance(store_settings[1].store, str):  # a remote store's front keeps them in a folder of its own

@@ -1,6 +1,7 @@
 """Faithful to every record: each class of defect a check on unseen PubMed data found, on a real record
 (or a real record minimally edited, said so where it is), through `validate` and through ingest."""
 
+import dataclasses
 import re
 from pathlib import Path
 
@@ -323,7 +324,8 @@ def test_reading_the_same_files_again_changes_nothing(tmp_path):
 def test_development_data_twice_replaces_nothing(development_store):
     settings, store, summary = development_store
     paths = [DEVELOPMENT / name for name in ("xml", "medline", "abstract-text")]
-    with TestClient(create_app(settings, store)) as client:
+    # The dump of ~4,300 records takes longer than a page may wait for it (then 503, Retry-After).
+    with TestClient(create_app(dataclasses.replace(settings, page_timeout=600), store)) as client:
         before = client.head("/dump.nq").headers["etag"]
         again = ingest.run(paths, settings, store)
         assert client.head("/dump.nq").headers["etag"] == before

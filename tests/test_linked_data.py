@@ -122,6 +122,16 @@ def test_unknown_pmid_is_404_in_the_asked_format(app, accept, media):
     assert app.get("/doc/pubmed/99999999.nt").status_code == 404
 
 
+@pytest.mark.parametrize("path", ["/doc/pubmed/1--->.rdf", "/doc/pubmed/1---.rdf", "/pubmed/9--->-", "/doc/x-->-"])
+def test_a_404_in_rdf_xml_parses_whatever_dashes_the_path_holds(app, path):
+    response = app.get(path, headers={"Accept": "application/rdf+xml"}, follow_redirects=False)
+    assert response.status_code == 404 and response.headers["content-type"].startswith("application/rdf+xml")
+    assert len(Graph().parse(data=response.content, format="xml")) == 0
+    # The comment still names the path (as sent, percent-encoded), its dashes spaced apart.
+    comment = response.text.split("<!--", 1)[1].rsplit("-->", 1)[0]
+    assert path.replace(">", "%3E") in comment.replace(" ", "")
+
+
 @pytest.mark.parametrize("path", ["/pubmed/1%3E%20%3Chttp://x", "/doc/pubmed/../../etc/passwd",
                                   "/doc/sparql", "/doc/pubmed/", "/pubmed/1?page=x"])
 def test_hostile_paths_are_not_found(app, path):

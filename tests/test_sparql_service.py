@@ -162,3 +162,33 @@ def test_big_results_stream_from_a_file(settings, seeded_store):
         assert not list(__import__("pathlib").Path(pool.spool).iterdir())
         checkpoints = getattr(pool, "root", None)  # a remote store's pool has none: its server answers
     assert checkpoints is None or not checkpoints.exists()
+
+
+def test_concurrent_service_descriptions_count_once(settings, seeded_store):
+    import asyncio
+
+    import httpx
+
+    from rdfpub.web.sparql import query_pool
+
+    app = create_app(settings, seeded_store)
+    pool = query_pool(app)
+    counted = []
+    real = pool._count
+
+    async def count(queries):
+        counted.append(1)
+        return await real(queries)
+
+    pool._count = count
+
+    async def body():
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
+            return await asyncio.gather(*[client.get("/sparql", headers={"Accept": "text/turtle"}) for _ in range(10)])
+
+    try:
+        responses = asyncio.run(body())
+    finally:
+        pool.close()
+    assert [r.status_code for r in responses] == [200] * 10 and len({r.content for r in responses}) == 1
+    assert counted == [1]

@@ -9,12 +9,12 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
-from starlette.concurrency import run_in_threadpool
 
 from rdfpub.catalog import MAX_WORDS, SearchTimeout
 from rdfpub.iris import MESH, Iris
 from rdfpub.negotiation import negotiate
 from rdfpub.web.catalogs import IndexNotReady, reader
+from rdfpub.web.deadlines import Timed, app_work
 from rdfpub.web.describe import exists, names
 from rdfpub.web.documents import error_page
 from rdfpub.web.pages import local_href, mesh_ui
@@ -45,7 +45,9 @@ async def _listing(request: Request, title: str, load, intro: dict | None = None
     if page is None:
         return error_page(request, 400, f"page must be a whole number from 1 to {MAX_PAGE:,}")
     try:
-        total, items = await run_in_threadpool(load, reader(request.app), page, PAGE_SIZE)
+        catalog = reader(request.app)
+        # On a page thread, within the page deadline (rdfpub/web/deadlines.py), like every other page.
+        total, items = await app_work(request.app).page(lambda deadline: load(catalog, page, PAGE_SIZE))
     except IndexNotReady as error:
         if not error.soon:
             return error_page(request, 503, f"Word search and lists are not available: {error}")
@@ -100,16 +102,16 @@ async def articles(request: Request) -> Response:
 async def _articles_of(request: Request, target: str, what: str) -> Response:
     state = request.app.state
 
-    def look_up() -> str | None:
+    def look_up(deadline) -> str | None:
+        store = Timed(state.store, deadline)
         try:
-            if not exists(state.store, target):
+            if not exists(store, target):
                 return None
         except ValueError:  # not an IRI
             return None
-            return None
-        return names(state.store, [target]).get(target, target)
+        return names(store, [target]).get(target, target)
 
-    name = await run_in_threadpool(look_up)
+    name = await app_work(request.app).page(look_up)
     if name is None:
         return error_page(request, 404, f"The dataset has nothing about {target}.")
     intro = {"what": what, "name": name, "href": local_href(state.settings.base_iri, target), "iri": target}

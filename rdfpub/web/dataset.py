@@ -6,12 +6,12 @@ import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from rdflib.namespace import DCTERMS, PROV, RDF
-from starlette.concurrency import run_in_threadpool
 
 from rdfpub.iris import Iris
 from rdfpub.mapping.description import LINKSETS, DatasetStats, Distribution, dataset_graph
 from rdfpub.store import Store
 from rdfpub.vocab import FABIO
+from rdfpub.web.deadlines import app_work
 from rdfpub.web.documents import Document, respond
 from rdfpub.web.dumps import dump_cache
 from rdfpub.web.formats import FORMATS, from_rdflib
@@ -69,27 +69,29 @@ def compute_stats(store: Store, iris: Iris, distributions: list[Distribution]) -
     )
 
 
-def _description(request: Request) -> list[ox.Triple]:
-    """The description's triples, remade only when the store's state changes (counting costs scans)."""
-    state = request.app.state
-    cache = dump_cache(request)
-    key = cache.state()
-    cached = getattr(state, "dataset_description", None)
-    if cached and cached[0] == key:
-        return cached[1]
+def _compute_description(state, cache) -> list[ox.Triple]:
+    """The description's triples: every count, and the dumps (made first if missing) with their sizes."""
     iris = Iris(state.settings.base_iri)
     distributions = [Distribution(d.name, d.media_type, d.gzipped, d.size, d.sha256) for d in cache.all()]
     graph = dataset_graph(iris, compute_stats(state.store, iris, distributions), state.settings.title,
                           state.settings.license)
-    triples = from_rdflib(graph)
-    state.dataset_description = (key, triples)
-    return triples
+    return from_rdflib(graph)
+
+
+async def _description(request: Request) -> list[ox.Triple]:
+    """The description's triples, made once per store state (counting and dumping read the whole
+    store) however many ask for it at once; a request waits for them up to its deadline."""
+    state = request.app.state
+    cache = dump_cache(request)
+    work = app_work(request.app)
+    key = await work.page(lambda deadline: cache.state())
+    return await work.shared(("void", key), lambda: _compute_description(state, cache), "the dataset description")
 
 
 async def _void(request: Request, extension: str | None) -> Response:
     state = request.app.state
     iris = Iris(state.settings.base_iri)
-    triples = await run_in_threadpool(_description, request)
+    triples = await _description(request)
 
     def html(context: dict) -> tuple[str, dict]:
         view = void_view(Index(triples, iris, state.prefixes), iris.dataset())

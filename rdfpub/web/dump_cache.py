@@ -3,6 +3,9 @@
 Serving files gives Content-Length, Last-Modified and byte ranges for free, and a checksum the dataset
 description can publish. The store state is a digest of each record graph's content digest and
 generation time, so any ingest that changes a record changes it, while reading it costs one small query.
+A store server may change while dumps of an older state are being written or downloaded, so a
+folder is removed only when no build writes it and no download reads it, and it is not the newest
+state's.
 """
 
 from __future__ import annotations
@@ -14,7 +17,9 @@ import os
 import shutil
 import threading
 import time
+from collections import Counter
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,6 +37,14 @@ DUMPS: dict[str, tuple[str, str, bool]] = {
     "dump.nq.gz": ("nq", "application/n-quads", True),
 }
 _STATE_SECONDS = 2.0  # how long a computed store state is trusted before it is read again
+
+
+class DumpMissing(Exception):
+    """The dump of this format has not been made for this store state yet."""
+
+    def __init__(self, format_name: str, state: str):
+        super().__init__(format_name)
+        self.format_name, self.state = format_name, state
 
 
 @dataclass(frozen=True)
@@ -78,6 +91,7 @@ class DumpCache:
         self._lock = threading.Lock()
         self._format_locks: dict[str, threading.Lock] = {name: threading.Lock() for name, _, _ in DUMPS.values()}
         self._state: tuple[float, str] | None = None
+        self._in_use: Counter[Path] = Counter()  # folder -> builds writing it and downloads reading it
 
     def state(self) -> str:
         """A key that changes whenever the store's content does."""
@@ -94,16 +108,53 @@ class DumpCache:
         return key
 
     def get(self, name: str) -> DumpFile:
-        """The file `name` (a key of DUMPS) for the current store state, made first if missing."""
+        """The file `name` (a key of DUMPS) for the current store state, made first if missing. The
+        file may go once a newer state's dumps are made: hold a `lease` to read it."""
+        with self.lease(name) as dump:
+            return dump
+
+    @contextmanager
+    def lease(self, name: str, build: bool = True) -> Iterator[DumpFile]:
+        """The file `name` for the current store state, kept on disk until the block ends; made
+        first if missing, or, when not `build`, DumpMissing is raised instead."""
         format_name, media_type, gzipped = DUMPS[name]
         state = self.state()
         folder = self.folder / state[:24]
-        meta = folder / f"{name}.json"
-        with self._format_locks[format_name]:
-            if not meta.exists():
-                self._make(folder, format_name)
-        size, sha256 = json.loads(meta.read_text())
-        return DumpFile(name, folder / name, media_type, gzipped, size, sha256, state)
+        with self._lock:
+            self._in_use[folder] += 1
+        try:
+            meta = folder / f"{name}.json"
+            if not meta.exists() and not build:
+                raise DumpMissing(format_name, state)
+            with self._format_locks[format_name]:
+                if not meta.exists():
+                    self._make(folder, format_name)
+            size, sha256 = json.loads(meta.read_text())
+            yield DumpFile(name, folder / name, media_type, gzipped, size, sha256, state)
+        finally:
+            with self._lock:
+                self._in_use[folder] -= 1
+                if not self._in_use[folder]:
+                    del self._in_use[folder]
+            self._remove_stale()
+
+    def _remove_stale(self) -> None:
+        """Removes the folders of older states that no build writes and no download reads."""
+        with self._lock:
+            keep = set(self._in_use)
+            if self._state:
+                keep.add(self.folder / self._state[1][:24])
+            stale = [old for old in self.folder.iterdir() if old.is_dir() and old not in keep] \
+                if self.folder.is_dir() else []
+            # Renamed under the lock, so no lease can take a folder while it goes; removed after it.
+            doomed = []
+            for old in stale:
+                try:
+                    doomed.append(old.rename(old.with_name(f".removing-{old.name}-{threading.get_ident()}")))
+                except OSError:
+                    pass  # another thread got there first
+        for old in doomed:
+            shutil.rmtree(old, ignore_errors=True)
 
     def all(self) -> list[DumpFile]:
         return [self.get(name) for name in DUMPS]
@@ -117,6 +168,3 @@ class DumpCache:
         for partial, final in ((partial_plain, plain_name), (partial_gz, plain_name + ".gz")):
             os.replace(partial, folder / final)
             (folder / f"{final}.json").write_text(json.dumps(results[partial.name]))
-        for old in self.folder.iterdir():
-            if old.is_dir() and old != folder:
-                shutil.rmtree(old, ignore_errors=True)  # an open download keeps its file until it ends

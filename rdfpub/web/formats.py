@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -66,6 +67,8 @@ def empty_document(extension: str, message: str) -> bytes:
     if extension == "jsonld":
         return json.dumps({"@context": {"rdfs": "http://www.w3.org/2000/01/rdf-schema#"}, "@graph": [],
                            "rdfs:comment": line}).encode()
-    escaped = line.replace("--", "- -").replace("&", "&amp;").replace("<", "&lt;")
+    # An XML comment may hold no "--" and may not end with "-" (XML 1.0, production 15): every dash
+    # followed by another gets a space after it, so "--->" becomes "- - ->".
+    escaped = re.sub("-(?=-)", "- ", line).replace("&", "&amp;").replace("<", "&lt;")
     return (f'<?xml version="1.0" encoding="utf-8"?>\n<!-- {escaped} -->\n'
             '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>\n').encode()

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
-from starlette.concurrency import run_in_threadpool
 
 from rdfpub.settings import is_remote
 from rdfpub.web.service_description import FIRST_EXAMPLE
+from rdfpub.web.deadlines import app_work
 
 router = APIRouter()
 
@@ -21,26 +20,20 @@ router = APIRouter()
 REMOTE_STATS_SECONDS = 60.0
 
 
-async def store_size(state) -> tuple[int, int]:
+async def store_size(app) -> tuple[int, int]:
     """(records, distinct triples), counted once and shared: the count reads the whole store, so
     no visitor may make the server do it again and again, nor several at once."""
-    lock = getattr(state, "size_lock", None)
-    if lock is None:  # no await since the look-up: one lock per app
-        state.size_lock = lock = asyncio.Lock()
-    async with lock:
-        cached = getattr(state, "size", None)
-        fresh = cached and (not is_remote(state.settings.store)
-                            or time.monotonic() - cached[0] < REMOTE_STATS_SECONDS)
-        if not fresh:
-            counts = await run_in_threadpool(lambda: (state.store.graph_count(), state.store.triple_count()))
-            state.size = cached = (time.monotonic(), *counts)
-    return cached[1], cached[2]
+    state = app.state
+    # The embedded store cannot change under `serve`; a remote one is counted again each period.
+    period = int(time.monotonic() // REMOTE_STATS_SECONDS) if is_remote(state.settings.store) else 0
+    return await app_work(app).shared(("size", period), lambda: (state.store.graph_count(), state.store.triple_count()),
+                                      "the count of the dataset's records and triples")
 
 
 @router.api_route("/", methods=["GET", "HEAD"], response_class=HTMLResponse)
 async def landing(request: Request) -> HTMLResponse:
     state = request.app.state
-    records, triples = await store_size(state)
+    records, triples = await store_size(request.app)
     example = FIRST_EXAMPLE
     return state.templates.TemplateResponse(request, "landing.html", {
         "site_title": state.settings.title, "page_title": "Home", "license": state.settings.license,

@@ -8,7 +8,6 @@ import re
 import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse, Response
-from starlette.concurrency import run_in_threadpool
 
 from rdfpub.catalog import SearchTimeout
 from rdfpub.identifiers import normalize_doi, normalize_pmcid, normalize_pmid
@@ -17,6 +16,7 @@ from rdfpub.mapping.description import document_graph
 from rdfpub.mapping.vocabulary import vocabulary_graph
 from rdfpub.vocab import FABIO, PRISM
 from rdfpub.web import catalogs
+from rdfpub.web.deadlines import Timed, app_work
 from rdfpub.web.describe import describe, exists
 from rdfpub.web.documents import Document, error_page, not_found, respond
 from rdfpub.web.formats import FORMATS, from_rdflib
@@ -51,7 +51,9 @@ async def thing(request: Request) -> Response:
     path = _raw_path(request)
     iris = Iris(request.app.state.settings.base_iri)
     iri = iris.local(path) if path else None
-    if iri is None or not _valid_iri(iri) or not await run_in_threadpool(exists, request.app.state.store, iri):
+    store = request.app.state.store
+    if iri is None or not _valid_iri(iri) or not await app_work(request.app).page(
+            lambda deadline: exists(Timed(store, deadline), iri)):
         return not_found(request, None, f"The dataset has nothing about {iri or 'this IRI'}.")
     return Response(status_code=303, headers={"Location": "/doc" + path, "Vary": "Accept"})
 
@@ -93,18 +95,29 @@ async def document(request: Request) -> Response:
     if page is None:
         return PlainTextResponse(f"page must be a whole number from 1 to {_MAX_PAGE}\n", status_code=400)
 
-    def find_and_describe():
+    def find_and_describe(deadline):
+        store = Timed(state.store, deadline)  # a deep ?page= of a much-linked thing stops at the deadline
         # A DOI may itself end in '.html': the extension reading wins only when it names a known thing.
         for candidate, fmt in ((stripped, extension), (path, None)) if extension else ((path, None),):
             iri = iris.local(candidate)
-            if _is_thing_path(candidate) and _valid_iri(iri) and exists(state.store, iri):
-                return candidate, fmt, describe(state.store, iri, page), _articles_of(request, iri)
+            if _is_thing_path(candidate) and _valid_iri(iri) and exists(store, iri):
+                return candidate, fmt, describe(store, iri, page), _articles_of(request, iri)
         return None
 
-    found = await run_in_threadpool(find_and_describe) if path.startswith("/") else None
-    if found is None:
-        return not_found(request, extension, f"The dataset has no document at /doc{path}.")
-    thing_path, extension, description, articles = found
+    def answer(deadline) -> Response:
+        # On the page thread too: making a page (the view, the template) takes longer than reading it.
+        found = find_and_describe(deadline) if path.startswith("/") else None
+        if found is None:
+            return not_found(request, extension, f"The dataset has no document at /doc{path}.")
+        return _document_response(request, page, *found)
+
+    return await app_work(request.app).page(answer)
+
+
+def _document_response(request: Request, page: int, thing_path: str, extension: str | None, description,
+                       articles: dict | None) -> Response:
+    state = request.app.state
+    iris = Iris(state.settings.base_iri)
     iri = description.iri
     doc_path = "/doc" + thing_path
     metadata = from_rdflib(document_graph(iris, iri, iris.document(iri), state.settings.license))
@@ -215,7 +228,10 @@ async def resolve(request: Request) -> Response:
         return error_page(request, 400, f"'{raw[:200]}' is not {what} (a PMID is digits, a PMCID PMC and digits, "
                                         "a DOI starts 10.)")
     name, value = found
-    article = await run_in_threadpool(_find_article, request.app.state.store, str(_RESOLVABLE[name][1]), value)
+    predicate = str(_RESOLVABLE[name][1])
+    store = request.app.state.store
+    article = await app_work(request.app).page(
+        lambda deadline: _find_article(Timed(store, deadline), predicate, value))
     if article is None:
         return error_page(request, 404, f"No article with {name.upper()} {value} in this dataset.")
     base = request.app.state.settings.base_iri

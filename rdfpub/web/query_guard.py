@@ -1,4 +1,4 @@
-"""Checks a SPARQL query before the engine sees it: size, nesting depth, operators, and no SERVICE.
+"""Checks a SPARQL query before the engine sees it: size, nesting depth, operators, clauses, and no SERVICE.
 
 The checks read the query through a SPARQL lexer, so a keyword counts only where the grammar has
 one. The query workers also run without any network (see query_worker.py): this check is the
@@ -19,6 +19,13 @@ MAX_NESTING = 64
 # Operators nest without brackets too (`!!!!x`, `1+1+...+1`): the engine recurses once per
 # operator and a few thousand overflow even a main thread's stack.
 MAX_OPERATORS = 2_000
+# Each group and each of these clauses adds a node to the query's algebra, and a long chain of them
+# (`{..} UNION {..} UNION ...`, a run of MINUS or BIND) nests the tree as deep as it is long: the
+# engine overflowed a worker's stack at 3,000 MINUS, BIND or VALUES clauses and at 10,000 UNION
+# branches. A tenth of the shortest chain that crashed leaves room for operators and brackets.
+MAX_CLAUSES = 1_000
+_CLAUSE_KEYWORDS = frozenset({"UNION", "MINUS", "OPTIONAL", "BIND", "FILTER", "VALUES", "GRAPH", "EXISTS",
+                              "SELECT"})
 
 _OPENERS = frozenset("{([")
 _SERVICE_WORD = re.compile(r"(?<![\w:])SERVICE(?![\w:])", re.IGNORECASE)
@@ -76,16 +83,23 @@ def check_query(query: str) -> None:
 def _check_tokens(found: tuple[Token, ...]) -> None:
     if any(token.kind == "name" and token.text.upper() == "SERVICE" for token in found):
         raise QueryRejected("SERVICE is not allowed: this endpoint never fetches data from other servers")
-    depth = deepest = operators = 0
+    depth = deepest = operators = clauses = 0
     for token in found:
         if token.kind == "open":
             depth += 1
             deepest = max(deepest, depth)
+            clauses += token.text == "{"
         elif token.kind == "close":
             depth -= 1
         elif token.kind == "operator":
             operators += 1
+        elif token.kind == "name" and token.text.upper() in _CLAUSE_KEYWORDS:
+            clauses += 1
     if deepest > MAX_NESTING:
         raise QueryRejected(f"the query nests {deepest} levels of brackets deep; the limit is {MAX_NESTING}")
     if operators > MAX_OPERATORS:
         raise QueryRejected(f"the query has {operators:,} operators; the limit is {MAX_OPERATORS:,}")
+    if clauses > MAX_CLAUSES:
+        raise QueryRejected(f"the query has {clauses:,} groups and UNION, MINUS, OPTIONAL, BIND, FILTER, VALUES, "
+                            f"GRAPH, EXISTS or SELECT clauses; the limit is {MAX_CLAUSES:,}: split it into "
+                            "several queries, or list many values in one VALUES block")

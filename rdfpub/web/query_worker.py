@@ -1,6 +1,6 @@
 """A query worker process: opens a checkpoint of the store read-only and runs one query at a time for the server.
 
-It is started as a script (`python -I query_worker.py READ_FD WRITE_FD`), not as part of the
+It is started as a script (`python -I query_worker.py READ_FD WRITE_FD MEMORY_BYTES CHECKPOINT`), not as part of the
 package, so it imports pyoxigraph and the standard library only and starts in a fraction of a
 second. The server kills it at a query's deadline: a pyoxigraph query cannot be interrupted any
 other way, and a query that crashes the engine takes down this process, not the server.
@@ -11,6 +11,7 @@ from __future__ import annotations
 import ctypes
 import os
 import pickle
+import resource
 import signal
 import struct
 import sys
@@ -23,7 +24,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from result_writers import Spool, write_result  # noqa: E402
 
 _PR_SET_PDEATHSIG = 1
-FRAME = struct.Struct("<I")  # each message is a pickle behind its length, as in query_workers.py
+FRAME = struct.Struct("<I")  # each message is a pickle behind its length, as in worker_process.py
 
 
 def _die_with_parent() -> None:
@@ -83,9 +84,6 @@ class Worker:
         return {"status": 200, "stats": counts}
 
     def handle(self, job: dict) -> dict:
-        if job["kind"] == "warm":
-            self.open(job["checkpoint"])
-            return {"status": 200}
         return self.stats(job) if job["kind"] == "stats" else self.query(job)
 
 
@@ -127,11 +125,30 @@ def leave_the_network() -> bool:
     return False
 
 
-def main(read_fd: int, write_fd: int) -> None:
+def limit_memory(limit: int) -> None:
+    """Caps the data this process may hold (heap and private mappings: RLIMIT_DATA, which counts
+    what the engine allocates but not the store's files mapped from disk). An allocation past it
+    fails: the engine then aborts the process, and Python raises MemoryError."""
+    if limit > 0:
+        resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
+
+
+def _send(fd: int, reply: dict) -> None:
+    data = pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL)
+    _write(fd, FRAME.pack(len(data)) + data)
+
+
+def main(read_fd: int, write_fd: int, memory_limit: int, checkpoint: str) -> None:
     _die_with_parent()
     leave_the_network()
+    limit_memory(memory_limit)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C on the server's terminal is the server's to handle
     worker = Worker()
+    worker.open(checkpoint)
+    try:
+        _send(write_fd, {"status": "ready"})  # the server starts timing a query from here
+    except OSError:
+        return
     while True:
         try:
             header = _read(read_fd, FRAME.size)
@@ -143,14 +160,17 @@ def main(read_fd: int, write_fd: int) -> None:
             return
         try:
             reply = worker.handle(job)
+        except MemoryError:  # the server reads this on standard error: the query needed more than the cap
+            print("rdfpub query worker: MemoryError: the query needed more memory than this worker may hold",
+                  file=sys.stderr, flush=True)
+            os._exit(1)
         except Exception as error:  # a reply, never a dead worker, for anything the engine raises
             reply = {"status": 500, "message": f"the query failed: {type(error).__name__}: {error}"}
-        data = pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL)
         try:
-            _write(write_fd, FRAME.pack(len(data)) + data)
+            _send(write_fd, reply)
         except OSError:
             return
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]), int(sys.argv[2]))
+    main(int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), sys.argv[4])

@@ -39,6 +39,7 @@ class RemoteQueryPool:
         self.spool = ""
         self._slots: asyncio.Semaphore | None = None
         self._stats: tuple[float, dict] | None = None
+        self._counting: asyncio.Task | None = None
 
     def start(self) -> None:
         self.spool = tempfile.mkdtemp(prefix="rdfpub-results-")
@@ -127,14 +128,21 @@ class RemoteQueryPool:
         return {"status": 200, "media_type": media_type, "truncated": truncated, **spool.finish()}
 
     async def stats(self, queries: dict[str, str]) -> dict[str, int]:
-        """Counts for the service description, asked of the store at most every STATS_SECONDS."""
-        if self._stats is None or time.monotonic() - self._stats[0] > STATS_SECONDS:
-            def count() -> dict[str, int]:
-                return {name: int(next(iter(self.store.query(query)))["n"].value)
-                        for name, query in queries.items()}
-            try:
-                counts = await asyncio.wait_for(run_in_threadpool(count), self.timeout)
-            except Exception as error:
-                raise QueryFailed(502, f"the store could not count: {error}") from None
-            self._stats = (time.monotonic(), counts)
-        return self._stats[1]
+        """Counts for the service description, asked of the store at most every STATS_SECONDS, and
+        once however many ask at once."""
+        if self._stats is not None and time.monotonic() - self._stats[0] <= STATS_SECONDS:
+            return self._stats[1]
+        loop = asyncio.get_running_loop()
+        if self._counting is None or self._counting.done() or self._counting.get_loop() is not loop:
+            self._counting = loop.create_task(self._count(queries))
+        return await asyncio.shield(self._counting)
+
+    async def _count(self, queries: dict[str, str]) -> dict[str, int]:
+        def count() -> dict[str, int]:
+            return {name: int(next(iter(self.store.query(query)))["n"].value) for name, query in queries.items()}
+        try:
+            counts = await asyncio.wait_for(run_in_threadpool(count), self.timeout)
+        except Exception as error:
+            raise QueryFailed(502, f"the store could not count: {error}") from None
+        self._stats = (time.monotonic(), counts)
+        return counts

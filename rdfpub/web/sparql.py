@@ -13,12 +13,14 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import FileResponse, PlainTextResponse, Response
 from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
+from starlette.requests import ClientDisconnect
 
 from rdfpub.errors import QueryRejected, QueryTooLarge
 from rdfpub.negotiation import RESULTS_TYPES, negotiate
 from rdfpub.web import catalogs, service_description
 from rdfpub.web.query_guard import check_query, has_dataset_clause, is_update
 from rdfpub.web.query_workers import QueryFailed, QueryPool
+from rdfpub.web.deadlines import app_work
 from rdfpub.web.remote_queries import RemoteQueryPool
 from rdfpub.web.sparql_request import ProtocolError, read_only, read_query_request, result_formats
 
@@ -49,6 +51,8 @@ DESCRIPTION_TYPES = {
 YASGUI_GRIP_STYLE = "'sha256-zCK2EVMoPc04mRF/g5CotUvxbJPWS+8V0b+s9ptqQIk='"
 PAGE_POLICY = (f"default-src 'self'; style-src 'self' {YASGUI_GRIP_STYLE}; img-src 'self' data:; "
                "frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+# Queries longer than this are checked off the event loop.
+GUARD_ON_THREAD = 4096
 
 
 def query_pool(app: FastAPI) -> QueryPool:
@@ -57,8 +61,10 @@ def query_pool(app: FastAPI) -> QueryPool:
     if pool is None:
         settings = app.state.settings
         # A remote store has no checkpoint to open in workers: its own server runs the queries.
-        kind = QueryPool if getattr(app.state.store, "path", None) else RemoteQueryPool
-        pool = kind(app.state.store, settings.query_workers, settings.query_timeout)
+        if getattr(app.state.store, "path", None):
+            pool = QueryPool(app.state.store, settings.query_workers, settings.query_timeout, settings.query_memory)
+        else:
+            pool = RemoteQueryPool(app.state.store, settings.query_workers, settings.query_timeout)
         pool.start()
         app.state.query_pool = pool
     return pool
@@ -76,6 +82,8 @@ async def lifespan(app: FastAPI):
         catalogs.stop(app)
         app.state.query_pool.close()
         app.state.query_pool = None
+        if getattr(app.state, "work", None) is not None:  # the page threads (rdfpub/web/deadlines.py)
+            app.state.work.close()
 
 
 def _error(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
@@ -89,7 +97,8 @@ def _dataset(query_request) -> str:
     return "query" if has_dataset_clause(query_request.query) else "union"
 
 
-async def _answer(request: Request, query_request) -> Response:
+def _vet(query_request) -> str:
+    """Refuses an update or a query the guard will not run; the dataset the query runs over."""
     if is_update(query_request.query):
         raise read_only()
     try:
@@ -97,8 +106,16 @@ async def _answer(request: Request, query_request) -> Response:
     except QueryRejected as error:
         # 400 says the text is not legal SPARQL; a legal query over the size limit is 413.
         raise ProtocolError(413 if isinstance(error, QueryTooLarge) else 400, str(error)) from None
+    return _dataset(query_request)
+
+
+async def _answer(request: Request, query_request) -> Response:
+    # Reading a long query takes the lexer tens of milliseconds: on a thread, so that other requests
+    # are served meanwhile (a client sending 100,000-character queries would hold the event loop).
+    long = len(query_request.query) > GUARD_ON_THREAD
+    dataset = await run_in_threadpool(_vet, query_request) if long else _vet(query_request)
     settings = request.app.state.settings
-    job = {"kind": "query", "query": query_request.query, "dataset": _dataset(query_request),
+    job = {"kind": "query", "query": query_request.query, "dataset": dataset,
            "default_graphs": query_request.default_graphs, "named_graphs": query_request.named_graphs,
            "max_rows": settings.max_result_rows, "max_bytes": settings.max_response_bytes,
            **result_formats(query_request, request.headers.get("accept"))}
@@ -127,12 +144,12 @@ async def example_queries(app: FastAPI) -> list[dict[str, str]]:
     """The example queries, written with values the store holds (looked up once, or once a minute
     over a store server)."""
     state = app.state
-    cached = getattr(state, "examples", None)
     remote = getattr(state.store, "path", None) is None
-    if cached is None or (remote and time.monotonic() - cached[0] > EXAMPLES_SECONDS):
-        values = await run_in_threadpool(service_description.samples, state.store)
-        cached = state.examples = (time.monotonic(), service_description.examples(state.settings.base_iri, values))
-    return cached[1]
+    period = int(time.monotonic() // EXAMPLES_SECONDS) if remote else 0
+    # Looked up once however many pages ask at once, each waiting up to its deadline (deadlines.py).
+    values = await app_work(app).shared(("examples", period), lambda: service_description.samples(state.store),
+                                        "the values the example queries are written with")
+    return service_description.examples(state.settings.base_iri, values)
 
 
 async def _page(request: Request, query: str | None) -> Response:
@@ -156,7 +173,6 @@ async def _describe(request: Request) -> Response:
         raise ProtocolError(406, f"the service description is available as {', '.join(DESCRIPTION_TYPES)}")
     if media_type == "text/html":
         return await _page(request, None)
-    settings = request.app.state.settings
     try:
         stats = await query_pool(request.app).stats(service_description.STATS_QUERIES)
     except QueryFailed:
@@ -194,6 +210,8 @@ async def answer_directly(scope, receive, send) -> None:
     request = Request(scope, receive)
     try:
         response = await sparql(request)
+    except ClientDisconnect:  # it went, or was cut off sending its body too slowly: nobody to answer
+        return
     except Exception:  # what ServerErrorMiddleware would do for any other route
         logger.exception("the SPARQL endpoint failed on %s %s", scope["method"], scope["path"])
         response = _error(500, "the server failed while answering this request; it has been logged")
