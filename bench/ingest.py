@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -45,13 +46,15 @@ def _tree_rss_kb(pid: int) -> int:
     return total
 
 
-def run_ingest(files: list[Path], workers: int | None) -> tuple[float, int, str]:
+def run_ingest(files: list[Path], workers: int | None) -> tuple[float, float, int, str]:
+    """Wall seconds, CPU seconds (the ingest process and its workers), peak resident KB, summary."""
     store = Path(tempfile.mkdtemp(prefix="rdfpub-bench-store-"))
     command = [sys.executable, "-m", "rdfpub", "ingest", *map(str, files), "--store", str(store / "s"),
                "--quiet", "--rejects", str(store / "rejects.jsonl")]
     if workers:
         command += ["--workers", str(workers)]
     peak = 0
+    cpu_before = _children_cpu()
     started = time.perf_counter()
     process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
     done = threading.Event()
@@ -66,17 +69,26 @@ def run_ingest(files: list[Path], workers: int | None) -> tuple[float, int, str]
     sampler.start()
     _, err = process.communicate()
     elapsed = time.perf_counter() - started
+    cpu = _children_cpu() - cpu_before
     done.set()
     sampler.join()
     shutil.rmtree(store, ignore_errors=True)
     summary = next((line for line in err.splitlines() if " read, " in line), err.strip()[-200:])
-    return elapsed, peak, summary
+    return elapsed, cpu, peak, summary
 
 
-def stage_shares(files: list[Path], sample: int = 300) -> tuple[dict[str, float], float]:
+def _children_cpu() -> float:
+    """User and system CPU seconds of the children waited for (a worker's count reaches its parent when
+    the parent waits for it): the measure a busy machine skews least."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def stage_shares(files: list[Path], sample: int = 2048) -> tuple[dict[str, float], float]:
     """Milliseconds per record of each stage, measured in one process on the first records, and
     the triples per record."""
-    from rdfpub.ingest import BATCH_SIZE
+    from rdfpub.catalog import Catalog
+    from rdfpub.ingest import BATCH_SIZE, STORE_TRANSACTION
     from rdfpub.iris import Iris
     from rdfpub.model import Record
     from rdfpub.pipeline import Preparer, graph_write
@@ -84,6 +96,8 @@ def stage_shares(files: list[Path], sample: int = 300) -> tuple[dict[str, float]
     from rdfpub.sources import read_records
     from rdfpub.store import Store
 
+    from rdfpub.ingest import _collect_less
+    _collect_less()  # as ingest tunes its processes' cycle collector
     started = time.perf_counter()
     records = []
     for item in read_records(files[0]):
@@ -105,13 +119,21 @@ def stage_shares(files: list[Path], sample: int = 300) -> tuple[dict[str, float]
     for start in range(0, len(texts), BATCH_SIZE):  # in the batches ingest checks together
         preparer.validator.problems_of_batch(texts[start:start + BATCH_SIZE])
     timings["validate"] = time.perf_counter() - started
-    shared = Iris(settings.base_iri).shared_graph()
-    with tempfile.TemporaryDirectory() as folder:
-        store = Store(Path(folder) / "s", shared_graph=shared)
-        started = time.perf_counter()
-        store.apply(writes, shared)
-        timings["store"] = time.perf_counter() - started
-        del store
+    iris = Iris(settings.base_iri)
+    shared = iris.shared_graph()
+    applied = {}
+    for indexed in (False, True):  # the store alone, then with the search and listing index ingest keeps
+        with tempfile.TemporaryDirectory() as folder:
+            store = Store(Path(folder) / "s", shared_graph=shared)
+            if indexed:
+                store.attach_catalog(Catalog(store.catalog_path(), iris.journal_of))
+            started = time.perf_counter()
+            for start in range(0, len(writes), STORE_TRANSACTION):  # in ingest's transactions
+                store.apply(writes[start:start + STORE_TRANSACTION], shared)
+            applied[indexed] = time.perf_counter() - started
+            del store
+    timings["store"] = applied[False]
+    timings["index"] = max(0.0, applied[True] - applied[False])
     shares = {stage: seconds * 1000 / len(records) for stage, seconds in timings.items()}
     return shares, sum(len(item.lines) for item in mapped) / len(records)
 
@@ -122,16 +144,20 @@ def main() -> int:
     parser.add_argument("--workers", type=int, help="worker processes (default: one per core)")
     args = parser.parse_args()
     print(f"machine: {os.cpu_count()} cores; validation on for every record")
-    print(f"{'records':>9} {'seconds':>8} {'records/s':>10} {'peak MB':>8}  summary")
+    cores = os.cpu_count() or 1
+    print(f"{'records':>9} {'seconds':>8} {'records/s':>10} {'CPU s':>8} {'rec/CPU-s':>10} "
+          f"{'x cores':>8} {'peak MB':>8}  summary")
     first_files = None
     for count in args.counts:
         files = generate(count, ROOT / "bench" / "data" / f"gen-{count}")
         first_files = first_files or files
-        elapsed, peak_kb, summary = run_ingest(files, args.workers)
-        print(f"{count:>9,} {elapsed:>8.1f} {count / elapsed:>10,.0f} {peak_kb / 1024:>8,.0f}  {summary}")
+        elapsed, cpu, peak_kb, summary = run_ingest(files, args.workers)
+        # rec/CPU-s times the cores is the rate this machine reaches when nothing else runs on it.
+        print(f"{count:>9,} {elapsed:>8.1f} {count / elapsed:>10,.0f} {cpu:>8.1f} {count / cpu:>10,.0f} "
+              f"{cores * count / cpu:>8,.0f} {peak_kb / 1024:>8,.0f}  {summary}")
     shares, triples = stage_shares(first_files)
     total = sum(shares.values())
-    print("\nstage shares (one process, first 300 records):")
+    print("\nstage shares (one process, the first 2,048 records):")
     for stage, ms in shares.items():
         print(f"  {stage:<10} {ms:6.2f} ms/record  {100 * ms / total:5.1f} %")
     print(f"  {'total':<10} {total:6.2f} ms/record  = {1000 / total:,.0f} records/s per core")

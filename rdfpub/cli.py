@@ -82,7 +82,8 @@ def build_parser() -> argparse.ArgumentParser:
                             help="no progress (a live line on a terminal, a log line a minute elsewhere) and no "
                                  "per-record messages")
     ingest_cmd.add_argument("--batch-size", type=int, metavar="N",
-                            help=f"records per store transaction (default {ingest.BATCH_SIZE}): smaller "
+                            help=f"records per store transaction (default {ingest.STORE_TRANSACTION:,} on the "
+                                 f"embedded store, {ingest.BATCH_SIZE} on a store server): smaller "
                                  "commits more often, larger is faster")
     ingest_cmd.add_argument("--verbose", action="store_true",
                             help="one line per record as it is committed (published, replaced, ...)")

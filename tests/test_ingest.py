@@ -177,6 +177,7 @@ def test_inputs_that_are_not_pubmed_get_a_clear_reason(tmp_path, fresh_settings,
 def test_workers_give_the_same_store_as_one_process(tmp_path, fresh_settings, monkeypatch):
     monkeypatch.setattr(ingest, "PARALLEL_THRESHOLD", 8)
     monkeypatch.setattr(ingest, "BATCH_SIZE", 4)
+    monkeypatch.setattr(ingest, "STORE_TRANSACTION", 10)  # transactions of chunks that do not align with them
     single = open_store(Settings.load(environ={}, store=tmp_path / "single", base_iri=BASE))
     parallel = open_store(Settings.load(environ={}, store=tmp_path / "parallel", base_iri=BASE))
     one = ingest.run(XML_FIXTURES, fresh_settings, single, workers=1)
