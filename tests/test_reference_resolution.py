@@ -1,0 +1,112 @@
+"""Text-only references linked to stored articles at ingest: the seed's reference, whichever comes first, and kept true."""
+
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from rdfpub import ingest
+from rdfpub.stores import open_store
+from rdfpub.web import create_app
+
+from conftest import BASE, SEED, fresh_settings  # noqa: F401  (fixture)
+
+DATA = Path(__file__).resolve().parent / "data"
+# A record of the article the seed cites, made from the facts of the seed's own citation and
+# nothing else (tests/data/README.md); its PMID is a placeholder, not the article's.
+TARGET = DATA / "aan_het_rot_2010.medline.txt"
+SEED_ARTICLE = f"{BASE}/pubmed/30445512"
+TARGET_ARTICLE = f"{BASE}/pubmed/99999901"
+REFERENCE = f"{SEED_ARTICLE}/reference/1"
+VOCAB = f"{BASE}/vocab#"
+
+
+def _links(store) -> set[tuple[str, str, str]]:
+    rows = store.query(f"""SELECT ?citing ?target ?how ?score WHERE {{
+        ?citing <http://purl.org/spar/cito/cites> ?target .
+        ?citing <http://purl.org/vocab/frbr/core#part> ?ref . ?ref <http://purl.org/spar/biro/references> ?target ;
+             <{VOCAB}resolvedBy> ?how ; <{VOCAB}resolutionScore> ?score }}""")
+    return {(row["citing"].value, row["target"].value, row["how"].value) for row in rows}
+
+
+def _cites(store) -> int:
+    """How many times the target is cited (the seed's 'Cited by' list makes other cito:cites)."""
+    return len(list(store.query(f"SELECT * {{ ?a <http://purl.org/spar/cito/cites> <{TARGET_ARTICLE}> }}")))
+
+
+def _variant(tmp_path: Path, name: str, old: str, new: str) -> Path:
+    path = tmp_path / name
+    path.write_text(TARGET.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    return path
+
+
+def test_reference_first_then_target(fresh_settings):
+    store = open_store(fresh_settings)
+    ingest.run([SEED], fresh_settings, store)
+    assert _links(store) == set()
+    ingest.run([TARGET], fresh_settings, store)
+    assert _links(store) == {(SEED_ARTICLE, TARGET_ARTICLE, "citation-match")}
+    assert _cites(store) == 1
+
+
+def test_target_first_then_reference_and_the_page_lists_the_seed(fresh_settings):
+    store = open_store(fresh_settings)
+    ingest.run([TARGET], fresh_settings, store)
+    ingest.run([SEED], fresh_settings, store)
+    assert _links(store) == {(SEED_ARTICLE, TARGET_ARTICLE, "citation-match")}
+    with TestClient(create_app(fresh_settings, store)) as client:
+        page = client.get("/pubmed/99999901", headers={"accept": "text/html"}).text
+    cited_by = page.split("Cited by", 1)[1]
+    assert "/pubmed/30445512" in cited_by
+
+
+def test_a_replaced_target_that_no_longer_matches_loses_the_link(fresh_settings, tmp_path):
+    store = open_store(fresh_settings)
+    ingest.run([TARGET], fresh_settings, store)
+    ingest.run([SEED], fresh_settings, store)
+    moved = _variant(tmp_path, "moved.txt", "PG  - 139-45", "PG  - 239-45\nLR  - 20240101")
+    assert ingest.run([moved], fresh_settings, store).replaced == 1
+    assert _links(store) == set() and _cites(store) == 0
+    fixed = _variant(tmp_path, "fixed.txt", "PG  - 139-45", "PG  - 139-45\nLR  - 20250101")
+    assert ingest.run([fixed], fresh_settings, store).replaced == 1  # back on its page: linked again
+    assert _links(store) == {(SEED_ARTICLE, TARGET_ARTICLE, "citation-match")}
+
+
+def _deletion(tmp_path: Path, pmid: str) -> Path:
+    path = tmp_path / f"delete-{pmid}.xml"
+    path.write_text('<?xml version="1.0"?><PubmedArticleSet><DeleteCitation><PMID Version="1">'
+                    f"{pmid}</PMID></DeleteCitation></PubmedArticleSet>", encoding="utf-8")
+    return path
+
+
+def test_a_deleted_target_loses_the_link(fresh_settings, tmp_path):
+    store = open_store(fresh_settings)
+    ingest.run([SEED], fresh_settings, store)
+    ingest.run([TARGET], fresh_settings, store)
+    assert ingest.run([_deletion(tmp_path, "99999901")], fresh_settings, store).deleted == 1
+    assert _links(store) == set() and _cites(store) == 0
+
+
+def test_a_deleted_citing_record_takes_its_links_and_a_new_copy_links_again(fresh_settings, tmp_path):
+    store = open_store(fresh_settings)
+    ingest.run([TARGET], fresh_settings, store)
+    ingest.run([SEED], fresh_settings, store)
+    assert ingest.run([_deletion(tmp_path, "30445512")], fresh_settings, store).deleted == 1
+    assert _links(store) == set() and _cites(store) == 0
+    ingest.run([TARGET], fresh_settings, store)  # unchanged: nothing to do
+    assert _links(store) == set()
+
+
+def test_a_near_miss_is_not_linked(fresh_settings, tmp_path):
+    """Same first author, year and journal, but another first page: not the cited article."""
+    store = open_store(fresh_settings)
+    ingest.run([_variant(tmp_path, "other.txt", "PG  - 139-45", "PG  - 146-52")], fresh_settings, store)
+    ingest.run([SEED], fresh_settings, store)
+    assert _links(store) == set() and _cites(store) == 0
+
+
+def test_target_and_reference_in_one_batch(fresh_settings):
+    store = open_store(fresh_settings)
+    ingest.run([TARGET, SEED], fresh_settings, store)
+    assert _links(store) == {(SEED_ARTICLE, TARGET_ARTICLE, "citation-match")}
+    assert _cites(store) == 1
