@@ -87,7 +87,9 @@ class ReferenceIndex:
         self._db.close()
 
     def clear(self) -> None:
-        self._db.executescript("DELETE FROM articles; DELETE FROM article_terms; DELETE FROM refs; DELETE FROM ref_terms;")
+        # One statement at a time: executescript would commit the transaction under way.
+        for table in ("articles", "article_terms", "refs", "ref_terms"):
+            self._db.execute(f"DELETE FROM {table}")
 
     def remove_graph(self, graph: str) -> list[StoredReference]:
         """Forgets a record graph's article and references; the references of other records that

@@ -110,3 +110,31 @@ def test_target_and_reference_in_one_batch(fresh_settings):
     ingest.run([TARGET, SEED], fresh_settings, store)
     assert _links(store) == {(SEED_ARTICLE, TARGET_ARTICLE, "citation-match")}
     assert _cites(store) == 1
+
+
+def test_resolve_references_links_a_store_filled_before_resolution(fresh_settings, monkeypatch, capsys):
+    import gc
+
+    from rdfpub import cli, reference_resolution
+
+    store = open_store(fresh_settings)
+    with monkeypatch.context() as patch:  # as a store filled by an rdfpub that did not resolve
+        patch.setattr(reference_resolution, "resolver_of", lambda store, iris: None)
+        ingest.run([SEED, TARGET], fresh_settings, store)
+    assert _links(store) == set()
+    del store
+    gc.collect()
+    argv = ["resolve-references", "--store", str(fresh_settings.store), "--base-iri", BASE]
+    assert cli.main(argv) == 0
+    assert "1 linked (1 link(s) added, 0 taken out), 0 waiting" in capsys.readouterr().out
+    assert cli.main(argv + ["--quiet"]) == 0  # a second run finds nothing to change
+    assert "1 linked (0 link(s) added, 0 taken out)" in capsys.readouterr().out
+    gc.collect()
+    store = open_store(fresh_settings)
+    assert _links(store) == {(SEED_ARTICLE, TARGET_ARTICLE, "citation-match")}
+    ingest.run([_deletion_file(fresh_settings), ], fresh_settings, store)
+    assert _links(store) == set()  # the index the command made keeps ingest's upkeep working
+
+
+def _deletion_file(settings) -> Path:
+    return _deletion(Path(settings.store).parent, "99999901")
