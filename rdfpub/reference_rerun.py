@@ -16,13 +16,14 @@ PREFIX fabio: <http://purl.org/spar/fabio/> PREFIX prism: <http://prismstandard.
 PREFIX frbr: <http://purl.org/vocab/frbr/core#> PREFIX pro: <http://purl.org/spar/pro/>
 PREFIX biro: <http://purl.org/spar/biro/> PREFIX c4o: <http://purl.org/spar/c4o/>
 """
-# Journals and volumes are shared things: read over the union of the graphs, outside GRAPH.
+# Identifiers, journals and volumes are shared things: read over the union of the graphs, outside GRAPH.
 _ARTICLES = _PREFIXES + """SELECT ?g ?a ?title ?year ?pmid ?doi ?pmcid ?page ?family ?name ?volume ?ta ?iso ?jt WHERE {
   GRAPH ?g { ?g foaf:primaryTopic ?a .
     OPTIONAL { ?a dcterms:title ?title } OPTIONAL { ?a fabio:hasPublicationYear ?year }
-    OPTIONAL { ?a frbr:embodiment ?m . ?m prism:startingPage ?page }
-    OPTIONAL { ?a pro:isDocumentContextFor ?role . ?role <VOCABposition> 1 ; pro:withRole pro:author ; pro:isHeldBy ?agent .
-               OPTIONAL { ?agent foaf:familyName ?family } OPTIONAL { ?agent foaf:name ?name } } }
+    OPTIONAL { ?a frbr:embodiment ?m . ?m prism:startingPage ?page } }
+  # An agent known by ORCID is a shared thing: its name is in the shared graph.
+  OPTIONAL { ?a pro:isDocumentContextFor ?role . ?role <VOCABposition> 1 ; pro:withRole pro:author ; pro:isHeldBy ?agent .
+             OPTIONAL { ?agent foaf:familyName ?family } OPTIONAL { ?agent foaf:name ?name } }
   OPTIONAL { ?a fabio:hasPubMedId ?pmid } OPTIONAL { ?a prism:doi ?doi } OPTIONAL { ?a fabio:hasPubMedCentralId ?pmcid }
   OPTIONAL { ?a frbr:partOf ?container . ?container frbr:partOf* ?v . ?v prism:volume ?volume }
   OPTIONAL { ?a frbr:partOf ?c . ?c frbr:partOf* ?j . ?j a fabio:Journal .
