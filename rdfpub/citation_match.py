@@ -24,6 +24,7 @@ _YEAR = re.compile(r"(?<![\d/.:-])((?:1[89]|20)\d\d)(?![\d])")
 # volume (issue)? : first page, as NLM ("2010;67(2):139-45") and author-year styles ("67:139–145") write it.
 _VOLUME_PAGE = re.compile(r"(?<![\w.])(\d{1,5}[A-Za-z]?)\s*(?:\([^)]{0,20}\))?\s*:\s*([A-Za-z]{0,2}\d{1,6})")
 _WORD = re.compile(r"[a-z0-9]+")
+_NUMBERING = re.compile(r"^\s*\[?\d{1,4}[\].)]?\s+")  # '12. ', '[12] ': a list's numbering, no name
 _INITIALS = re.compile(r"^[A-Z][A-Za-z]{0,3}\.?$")
 # Words that say nothing about which article a title names.
 _STOPWORDS = frozenset("a an and as at by for from in into is of on or the to with its their than via".split())
@@ -113,8 +114,9 @@ def reference_key(text: str) -> ReferenceKey:
 
 
 def _first_family(text: str) -> str:
-    """The first author's family name: the text before the first comma, full stop or bracket,
-    less trailing initials ('Aan het Rot M' -> 'aanhetrot', 'Smith JA.' -> 'smith')."""
+    """The first author's family name: the text before the first comma, full stop or bracket
+    (after any numbering), less trailing initials ('Aan het Rot M' -> 'aanhetrot', 'Smith JA.' -> 'smith')."""
+    text = _NUMBERING.sub("", text)
     head = re.split(r"[,(;]|\.\s|\bet al\b", text, maxsplit=1)[0].strip()
     words = head.split()
     while len(words) > 1 and _INITIALS.match(words[-1]) and words[-1][:1].isupper() and \
@@ -124,9 +126,16 @@ def _first_family(text: str) -> str:
 
 
 def identifier_match(reference: ReferenceKey, article: ArticleKey) -> bool:
-    """The text names the article by one of its identifiers."""
+    """The text names the article by one of its identifiers, and names no other first author
+    (an identifier inside a title or a note may be another work's: 'Comment on ... doi:...')."""
     return bool((article.pmid and article.pmid in reference.pmids) or (article.doi and article.doi in reference.dois)
-                or (article.pmcid and article.pmcid in reference.pmcids))
+                or (article.pmcid and article.pmcid in reference.pmcids)) and \
+        (not article.family or reference.family == article.family or _no_author(reference, article))
+
+
+def _no_author(reference: ReferenceKey, article: ArticleKey) -> bool:
+    """The text names no first author: it starts with the journal, or gives no name at all."""
+    return not reference.family or any(name and reference.folded.startswith(name + " ") for name in article.journals)
 
 
 def score(reference: ReferenceKey, article: ArticleKey) -> float:
@@ -156,7 +165,7 @@ def score(reference: ReferenceKey, article: ArticleKey) -> float:
     family = bool(article.family) and article.family == reference.family
     if not family:
         # The first author is what a citation gets right most reliably; without it, the locator.
-        return round(0.85 + 0.15 * overlap, 3) if locator else 0.0
+        return round(0.85 + 0.15 * overlap, 3) if locator and _no_author(reference, article) else 0.0
     total = 0.25
     if article.year and article.year in reference.years:
         total += 0.15

@@ -30,11 +30,24 @@ def test_family_names_are_keys_whatever_their_case_accents_and_spaces():
 
 
 @pytest.mark.parametrize("text", [
-    "Some citation. PMID: 99999901", "Some citation. doi:10.1000/KETAMINE.1.", "Some citation. PMCID: PMC123456"])
+    "Aan het Rot M, et al. Ketamine. PMID: 99999901", "12. Aan het Rot M. Ketamine. doi:10.1000/KETAMINE.1.",
+    "Biol Psychiatry. PMCID: PMC123456", "PMID: 99999901"])
 def test_an_identifier_in_the_text_links_with_score_one(text):
-    article = _with(doi="10.1000/ketamine.1", pmcid="PMC123456", family="other")
+    """Whatever else the text says or leaves out (its title, year, pages)."""
+    article = _with(doi="10.1000/ketamine.1", pmcid="PMC123456", year=1999, volume="1", first_page="1")
     assert score(reference_key(text), article) == 1.0
     assert best(reference_key(text), [article])[2] == IDENTIFIER_IN_TEXT
+
+
+def test_an_identifier_in_a_text_that_names_another_first_author_does_not_link():
+    """A comment or erratum quoting another work's DOI in its title is not that work."""
+    text = 'Henderson R. Comment on "Safety of ketamine" by Aan het Rot M (doi:10.1000/ketamine.1). 2011.'
+    assert best(reference_key(text), [_with(doi="10.1000/ketamine.1")]) is None
+
+
+def test_journal_year_volume_and_page_do_not_link_a_text_that_names_another_first_author():
+    """Two short pieces on one page ('August consultation #4', '#5') share the locator."""
+    assert best(reference_key("Hoffman RS. August consultation. Biol Psychiatry. 2010;67:139."), [KETAMINE]) is None
 
 
 def test_an_identifiers_digits_are_no_year_volume_or_page():
