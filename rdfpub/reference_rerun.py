@@ -86,6 +86,7 @@ def rerun(store, iris: Iris, progress: Callable[[int, int], None] | None = None)
     references = [(_value(r, "g"), _value(r, "a"), _value(r, "ref"), _value(r, "text"), _value(r, "target"))
                   for r in store.query(_REFERENCES.replace("<VOCAB", f"<{iris.vocab}"))]
     summary.articles, summary.references = len(articles), len(references)
+    resolver.pending.touch()  # stopped half way, the next run does it again
     index.begin()
     try:
         index.clear()
@@ -119,4 +120,5 @@ def rerun(store, iris: Iris, progress: Callable[[int, int], None] | None = None)
     except BaseException:
         index.rollback()
         raise
+    resolver.pending.unlink(missing_ok=True)
     return summary

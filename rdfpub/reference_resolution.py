@@ -49,13 +49,14 @@ class Resolver:
 
     The store stays true at every step, a wrong link never being made: links to articles a batch
     replaces or removes are deleted before the batch is written; new records are written with
-    their links; links of stored records to the batch's articles are added after it. A run killed
-    in between leaves links missing, never wrong (`rdfpub resolve-references` adds them back);
-    the index commits only after the store."""
+    their links; the index commits; links of stored records to the batch's articles are added
+    last. A marker file beside the index says a batch is under way: a run killed before its end
+    leaves it, and the next run makes the index anew from the store first (reference_rerun.py)."""
 
     def __init__(self, index: ReferenceIndex, iris: Iris):
         self.index = index
         self.iris = iris
+        self.pending = index.path.with_name(index.path.name + ".pending")
         self._resolved_by, self._score = iris.term("resolvedBy"), iris.term("resolutionScore")
         self.linked = 0
 
@@ -96,16 +97,19 @@ class Resolver:
                     self.link_lines(ref, target.article_iri, how, score))
                 self.linked += 1
             removals = [self.unlink_update(ref) for ref in unlinked if ref.graph not in final]
+            self.pending.touch()
             if removals:
                 update(" ;\n".join(removals))
             write([self._with_links(op, new_lines) if isinstance(op, GraphWrite) and final.get(op.graph_iri) is op
                    else op for op in operations])
-            if later:
-                update(self.insert_update(later))
             index.commit()
         except BaseException:
             index.rollback()
             raise
+        # After the commit: a link the index knows of but the store lacks is missing, not wrong.
+        if later:
+            update(self.insert_update(later))
+        self.pending.unlink(missing_ok=True)
 
     def link_lines(self, ref: StoredReference, target: str, how: str, score: float) -> list[str]:
         """The triples of one resolved link: the shape the mapping gives a reference with an
@@ -149,7 +153,10 @@ def resolver_of(store, iris: Iris) -> Resolver | None:
     if getattr(store, "path", None) is None:
         return None
     if store not in _resolvers:
-        _resolvers[store] = Resolver(ReferenceIndex(index_path(store.path)), iris)
+        resolver = _resolvers[store] = Resolver(ReferenceIndex(index_path(store.path)), iris)
+        if resolver.pending.exists():  # a run stopped mid-batch: the index may not match the store
+            from rdfpub.reference_rerun import rerun  # it builds on this module
+            rerun(store, iris)
     return _resolvers[store]
 
 

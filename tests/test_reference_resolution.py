@@ -138,3 +138,25 @@ def test_resolve_references_links_a_store_filled_before_resolution(fresh_setting
 
 def _deletion_file(settings) -> Path:
     return _deletion(Path(settings.store).parent, "99999901")
+
+
+def test_a_run_stopped_mid_batch_has_the_next_run_make_the_index_anew(fresh_settings, monkeypatch):
+    """The marker a batch leaves until its links are all written: here, left by a run that did not
+    resolve (as one killed before its index committed), so the index knows nothing of the records."""
+    import gc
+
+    from rdfpub import reference_resolution
+
+    store = open_store(fresh_settings)
+    with monkeypatch.context() as patch:
+        patch.setattr(reference_resolution, "resolver_of", lambda store, iris: None)
+        ingest.run([SEED, TARGET], fresh_settings, store)
+    marker = reference_resolution.index_path(Path(fresh_settings.store))
+    marker = marker.with_name(marker.name + ".pending")
+    marker.touch()
+    del store
+    gc.collect()
+    store = open_store(fresh_settings)
+    ingest.run([TARGET], fresh_settings, store)  # unchanged: the rerun alone links
+    assert _links(store) == {(SEED_ARTICLE, TARGET_ARTICLE, "citation-match")}
+    assert not marker.exists()
