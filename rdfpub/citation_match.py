@@ -80,10 +80,6 @@ class ReferenceKey:
     words: frozenset[str] = frozenset()
     folded: str = ""
 
-    @property
-    def first_pages(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(page for _, page in self.volume_pages))
-
 
 def article_key(article: Article, article_iri: str, graph_iri: str) -> ArticleKey:
     """The article's match key, from the parsed record."""

@@ -36,14 +36,20 @@ class StoredReference:
     target: str | None = None
 
 
+# Lookup terms: what an article and a reference that may cite it share. First author with year
+# (a reference's years one either way), not the name alone: at PubMed's size 'wang' alone would
+# bring back a hundred thousand candidates; the name alone only for a reference that gives no year.
 def _article_terms(key: ArticleKey) -> list[tuple[str, str]]:
-    terms = [("family", key.family), ("page", key.first_page), ("doi", key.doi or ""), ("pmid", key.pmid or ""),
-             ("pmcid", key.pmcid or "")]
+    terms = [("family", key.family), ("fy", f"{key.family}|{key.year}" if key.family and key.year else ""),
+             ("vp", f"{key.volume}|{key.first_page}" if key.volume and key.first_page else ""),
+             ("doi", key.doi or ""), ("pmid", key.pmid or ""), ("pmcid", key.pmcid or "")]
     return [(kind, value) for kind, value in terms if value]
 
 
 def _reference_terms(key: ReferenceKey) -> list[tuple[str, str]]:
-    terms = [("family", key.family)] + [("page", p) for p in key.first_pages]
+    terms = [("fy", f"{key.family}|{year + step}") for year in key.years for step in (-1, 0, 1)] if key.family else []
+    terms += [("family", key.family)] if key.family and not key.years else []
+    terms += [("vp", f"{volume}|{page}") for volume, page in key.volume_pages]
     terms += [("doi", v) for v in key.dois] + [("pmid", v) for v in key.pmids] + [("pmcid", v) for v in key.pmcids]
     return list(dict.fromkeys((kind, value) for kind, value in terms if value))
 
@@ -118,7 +124,8 @@ class ReferenceIndex:
         self._db.execute("UPDATE refs SET target_graph = ?, target = ? WHERE ref = ?", (target_graph, target, ref))
 
     def candidates(self, key: ReferenceKey) -> list[ArticleKey]:
-        """The stored articles sharing a first author, a first page or an identifier with the reference."""
+        """The stored articles sharing a first author and year, a volume and first page, or an
+        identifier with the reference."""
         terms = _reference_terms(key)
         if not terms:
             return []
@@ -128,7 +135,8 @@ class ReferenceIndex:
         return [_article(row[0]) for row in rows]
 
     def waiting_for(self, key: ArticleKey) -> list[StoredReference]:
-        """The waiting references that share a first author, first page or identifier with the article."""
+        """The waiting references that share a first author and year, a volume and first page, or an
+        identifier with the article."""
         terms = _article_terms(key)
         if not terms:
             return []

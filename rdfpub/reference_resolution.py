@@ -116,7 +116,7 @@ class Resolver:
         identifier, and on the reference how it was resolved and how surely."""
         return [f"<{ref.ref}> <{_REFERENCES}> <{target}> .", f"<{ref.article}> <{_CITES}> <{target}> .",
                 f'<{ref.ref}> <{self._resolved_by}> "{how}" .',
-                f'<{ref.ref}> <{self._score}> "{score:.3f}"^^<{_DECIMAL}> .']
+                f'<{ref.ref}> <{self._score}> "{_decimal(score)}"^^<{_DECIMAL}> .']
 
     def unlink_update(self, ref: StoredReference) -> str:
         """Takes one resolved link out of its record graph; the citing article still cites the
@@ -138,6 +138,11 @@ class Resolver:
     def _with_links(write: GraphWrite, new_lines: dict[str, list[str]]) -> GraphWrite:
         lines = new_lines.get(write.graph_iri)
         return replace(write, ntriples="\n".join([write.ntriples, *dict.fromkeys(lines)])) if lines else write
+
+
+def _decimal(value: float) -> str:
+    """A score as Oxigraph stores an xsd:decimal ('1', '0.95'), so what is written is what is read back."""
+    return f"{value:.3f}".rstrip("0").rstrip(".")
 
 
 _resolvers: WeakKeyDictionary = WeakKeyDictionary()

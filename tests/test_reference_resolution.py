@@ -2,14 +2,13 @@
 
 from pathlib import Path
 
-import pytest
 from fastapi.testclient import TestClient
 
 from rdfpub import ingest
 from rdfpub.stores import open_store
 from rdfpub.web import create_app
 
-from conftest import BASE, SEED, fresh_settings  # noqa: F401  (fixture)
+from conftest import BASE, SEED
 
 DATA = Path(__file__).resolve().parent / "data"
 # A record of the article the seed cites, made from the facts of the seed's own citation and
@@ -87,13 +86,14 @@ def test_a_deleted_target_loses_the_link(fresh_settings, tmp_path):
     assert _links(store) == set() and _cites(store) == 0
 
 
-def test_a_deleted_citing_record_takes_its_links_and_a_new_copy_links_again(fresh_settings, tmp_path):
+def test_a_deleted_citing_record_takes_its_links(fresh_settings, tmp_path):
     store = open_store(fresh_settings)
     ingest.run([TARGET], fresh_settings, store)
     ingest.run([SEED], fresh_settings, store)
     assert ingest.run([_deletion(tmp_path, "30445512")], fresh_settings, store).deleted == 1
     assert _links(store) == set() and _cites(store) == 0
-    ingest.run([TARGET], fresh_settings, store)  # unchanged: nothing to do
+    replaced = _variant(tmp_path, "target-again.txt", "PG  - 139-45", "PG  - 139-45\nLR  - 20250101")
+    assert ingest.run([replaced], fresh_settings, store).replaced == 1  # its deleted reference waits no more
     assert _links(store) == set()
 
 
@@ -160,3 +160,17 @@ def test_a_run_stopped_mid_batch_has_the_next_run_make_the_index_anew(fresh_sett
     ingest.run([TARGET], fresh_settings, store)  # unchanged: the rerun alone links
     assert _links(store) == {(SEED_ARTICLE, TARGET_ARTICLE, "citation-match")}
     assert not marker.exists()
+
+
+def test_an_identifier_in_the_reference_text_links_with_its_provenance(fresh_settings, tmp_path):
+    """The seed with its reference cut to the authors and a PMID written in the text."""
+    seed = tmp_path / "seed-with-pmid.txt"
+    text = SEED.read_text(encoding="utf-8")
+    start = text.index("- Aan het Rot M")
+    seed.write_text(text[:start] + "- Aan het Rot M, Collins KA, et al. PMID: 99999901. - PubMed", encoding="utf-8")
+    store = open_store(fresh_settings)
+    ingest.run([TARGET], fresh_settings, store)
+    ingest.run([seed], fresh_settings, store)
+    assert _links(store) == {(SEED_ARTICLE, TARGET_ARTICLE, "identifier-in-text")}
+    scores = {row["s"].value for row in store.query(f"SELECT ?s {{ <{REFERENCE}> <{VOCAB}resolutionScore> ?s }}")}
+    assert scores == {"1"}
