@@ -33,7 +33,10 @@ def citations_of(record: Record, iris: Iris, article_iri: str, graph_iri: str) -
     """Computed where the record is mapped (a worker), so the writer only looks keys up."""
     references = []
     for reference in record.references:
-        if (reference.pmid and normalize_pmid(reference.pmid)) or (reference.doi and normalize_doi(reference.doi)):
+        pmid = normalize_pmid(reference.pmid) if reference.pmid else None
+        doi = normalize_doi(reference.doi) if reference.doi else None
+        # As rdfpub/mapping/links.py does: an id naming the citing article itself links nothing.
+        if (pmid or doi) and (iris.pubmed_article(pmid) if pmid else iris.article_by_doi(doi)) != article_iri:
             continue
         key = reference_key(reference.text)
         pmcid = normalize_pmcid(reference.pmcid) if reference.pmcid else None

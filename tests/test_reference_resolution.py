@@ -55,8 +55,10 @@ def test_target_first_then_reference_and_the_page_lists_the_seed(fresh_settings)
     assert _links(store) == {(SEED_ARTICLE, TARGET_ARTICLE, "citation-match")}
     with TestClient(create_app(fresh_settings, store)) as client:
         page = client.get("/pubmed/99999901", headers={"accept": "text/html"}).text
+        seed_page = client.get("/pubmed/30445512", headers={"accept": "text/html"}).text
     cited_by = page.split("Cited by", 1)[1]
     assert "/pubmed/30445512" in cited_by
+    assert "/pubmed/99999901" in seed_page.split("References", 1)[1]  # the reference links its article
 
 
 def test_a_replaced_target_that_no_longer_matches_loses_the_link(fresh_settings, tmp_path):
@@ -174,3 +176,22 @@ def test_an_identifier_in_the_reference_text_links_with_its_provenance(fresh_set
     assert _links(store) == {(SEED_ARTICLE, TARGET_ARTICLE, "identifier-in-text")}
     scores = {row["s"].value for row in store.query(f"SELECT ?s {{ <{REFERENCE}> <{VOCAB}resolutionScore> ?s }}")}
     assert scores == {"1"}
+
+
+def test_a_replaced_citing_record_keeps_its_link(fresh_settings, tmp_path):
+    store = open_store(fresh_settings)
+    ingest.run([TARGET], fresh_settings, store)
+    ingest.run([SEED], fresh_settings, store)
+    changed = tmp_path / "seed-changed.txt"
+    changed.write_text(SEED.read_text(encoding="utf-8").replace(
+        "Glutamatergic Neurotransmission: Pathway", "Glutamatergic Neurotransmission: A Pathway"), encoding="utf-8")
+    assert ingest.run([changed], fresh_settings, store).replaced == 1
+    assert _links(store) == {(SEED_ARTICLE, TARGET_ARTICLE, "citation-match")}
+    assert _cites(store) == 1
+
+
+def test_resolve_references_needs_a_store(tmp_path, capsys):
+    from rdfpub import cli
+
+    assert cli.main(["resolve-references", "--store", str(tmp_path / "none")]) == 2
+    assert "there is no store" in capsys.readouterr().err
