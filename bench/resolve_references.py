@@ -21,6 +21,7 @@ rdfpub/citation_match.best. Prints a table; exits 0.
 from __future__ import annotations
 
 import random
+import shutil
 import sys
 import tempfile
 import time
@@ -99,12 +100,24 @@ def citation(record: Record, rng: random.Random) -> str | None:
 
 
 def main() -> int:
+    try:
+        return run()
+    finally:
+        for folder in _FOLDERS:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+_FOLDERS: list[Path] = []
+
+
+def run() -> int:
     started = time.perf_counter()
     rng = random.Random(18)
     found = records()
     pmids = sorted(found)
     held_out = set(rng.sample(pmids, int(len(pmids) * HELD_OUT)))
     folder = Path(tempfile.mkdtemp(prefix="rdfpub-resolve-bench-"))
+    _FOLDERS.append(folder)
     index = ReferenceIndex(folder / "references.sqlite")
     index.begin()
     for pmid in pmids:
