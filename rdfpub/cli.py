@@ -1,4 +1,4 @@
-"""The `rdfpub` command: serve, ingest, validate, dump; each parses options, calls the library, prints a summary."""
+"""The `rdfpub` command: serve, ingest, validate, dump, resolve-references; each parses options, calls the library, prints a summary."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from rdfpub import __version__
 from rdfpub.cli_checks import check_inputs, open_for_writing
 from rdfpub.errors import RdfpubError, StoreError
 from rdfpub.iris import Iris
-from rdfpub import ingest
+from rdfpub import cli_resolve, ingest
 from rdfpub.ingest import Summary
 from rdfpub.pipeline import Outcome
 from rdfpub.progress import Progress
@@ -106,6 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
     dump.add_argument("-o", "--output", type=Path, metavar="FILE", help="file to write (default: standard output)")
     dump.add_argument("--gzip", action="store_true",
                       help="gzip the output (byte for byte the server's /dump.*.gz for the same store)")
+    cli_resolve.add_parser(commands, _store_option, _base_option)
     return parser
 
 
@@ -273,7 +274,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     return OK
 
 
-COMMANDS = {"serve": cmd_serve, "ingest": cmd_ingest, "validate": cmd_validate, "dump": cmd_dump}
+COMMANDS = {"serve": cmd_serve, "ingest": cmd_ingest, "validate": cmd_validate, "dump": cmd_dump, "resolve-references": cli_resolve.cmd_resolve_references}
 
 
 def main(argv: list[str] | None = None) -> int:

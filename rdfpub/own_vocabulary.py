@@ -114,6 +114,15 @@ TERMS: tuple[Term, ...] = (
     Term("contentDigest", _DATA, "content digest",
          "A SHA-256 digest of a record graph's triples, leaving out the time it was generated: equal "
          "digests mean equal content.", PROV.Entity, XSD.string),
+    Term("resolvedBy", _DATA, "resolved by",
+         "How rdfpub linked a reference that came without an identifier to a stored article (its "
+         "biro:references, and the citing article's cito:cites): 'identifier-in-text' (a PMID, PMCID or "
+         "DOI written in its text) or 'citation-match' (first author, year, title, journal, volume and "
+         "page matched). Links without it came with the record.", BIRO.BibliographicReference, XSD.string),
+    Term("resolutionScore", _DATA, "resolution score",
+         "How surely such a resolved reference cites the article it is linked to, from 0 to 1 (1: its "
+         "identifier is in the text); nothing below rdfpub's threshold is linked.",
+         BIRO.BibliographicReference, XSD.decimal),
 )
 
 TERM_NAMES = frozenset(term.name for term in TERMS)

@@ -9,6 +9,7 @@ from pathlib import Path
 from rdfpub.iris import Iris
 from rdfpub.mapping import MappedRecord, Mapper, source_file_name
 from rdfpub.model import Deletion, Record, Unreadable
+from rdfpub.reference_resolution import RecordCitations, citations_of
 from rdfpub.settings import Settings
 from rdfpub.shared_graph import GraphWrite
 from rdfpub.validation import Problem, Validator
@@ -30,6 +31,7 @@ class Prepared:
     revised: str
     warnings: tuple[Problem, ...] = ()
     source_format: str = ""
+    citations: RecordCitations | None = None  # keys for resolving text-only references (reference_resolution.py)
 
     @property
     def graph_iri(self) -> str:
@@ -131,13 +133,13 @@ class Preparer:
                 self._verdict(item, record, write, problems)
         return results
 
-    @staticmethod
-    def _verdict(item: Record, mapped: MappedRecord, write: GraphWrite, problems: list[Problem]) -> Prepared | Outcome:
+    def _verdict(self, item: Record, mapped: MappedRecord, write: GraphWrite, problems: list[Problem]) -> Prepared | Outcome:
         violations = [p for p in problems if p.severity == "Violation"]
         if violations:
             return rejected(item, f"{len(violations)} violation(s) of the shapes; not stored", tuple(problems))
         return Prepared(item.label, item.source.name, item.source.position, item.article.pmid,
-                        write, mapped.digest, mapped.version, mapped.revised, tuple(problems), item.source.format)
+                        write, mapped.digest, mapped.version, mapped.revised, tuple(problems), item.source.format,
+                        citations_of(item, self.mapper.iris, mapped.article_iri, mapped.graph_iri))
 
 
 def _could_not(item: Record, error: Exception) -> Outcome:

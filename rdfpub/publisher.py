@@ -14,6 +14,7 @@ from rdfpub.mapping import source_file_name
 from rdfpub.model import Deletion
 from rdfpub.pipeline import Outcome, Prepared
 from rdfpub.record_order import decide, decide_deletion, later_withdrawal
+from rdfpub.reference_resolution import apply_resolving
 from rdfpub.settings import Settings
 from rdfpub.shared_graph import Operation, Tombstone
 from rdfpub.store import RecordState, Store
@@ -87,7 +88,7 @@ class Publisher:
             states: dict[str, RecordState | None] = dict(self.store.record_states(wanted, self.iris.vocab))
             withdrawn = self.store.withdrawals(wanted, self._withdrawn_in)
             operations, outcomes = self._decide_all(results, states, withdrawn)
-            self.store.apply(operations, self.iris.shared_graph(), self.iris.withdrawn_graph())
+            apply_resolving(self.store, self.iris, operations, results)
         return outcomes
 
     def _decide_all(self, results: list, states: dict, withdrawn: dict[str, str]) -> tuple[list[Operation], list[Outcome]]:

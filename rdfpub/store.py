@@ -291,5 +291,9 @@ class Store:
         processes may open read-only while this one goes on writing."""
         self._store.backup(str(directory))
 
+    def update(self, sparql: str) -> None:
+        """Runs a SPARQL update in one transaction (a resolved reference's link edits)."""
+        self._store.update(sparql)
+
     def flush(self) -> None:
         self._store.flush()
