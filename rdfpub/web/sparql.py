@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import logging
 import os
 import time
@@ -74,6 +76,7 @@ def query_pool(app: FastAPI) -> QueryPool:
 async def lifespan(app: FastAPI):
     """Publishes a checkpoint and starts the workers with the server (and, over a store server, the
     building of this front's search index); stops them with it."""
+    app.state.loop = asyncio.get_running_loop()  # where other threads hand the app store changes
     query_pool(app)
     catalogs.start(app)
     try:
