@@ -19,6 +19,7 @@ def serve_channel(app, store) -> Iterator[ChannelServer | None]:
         return
     channel = ChannelServer(store, on_batch=lambda: store_changes.batch_applied(app),
                             on_changed=lambda: store_changes.writes_ended(app)).start()
+    app.state.store_applying = channel.apply_lock  # checkpoints wait for it (rdfpub/web/store_changes.py)
     try:
         yield channel
     finally:

@@ -56,6 +56,9 @@ class ChannelServer:
         self.announcement = announcement_path(store.path)
         # One writer at a time, from its first read of a batch to its write (ChannelStore.writer_lock).
         self.write_lock = threading.Lock()
+        # Held only while a batch is applied: a checkpoint (what queries read) waits for it, since
+        # Store.apply drops a batch's old graphs and then loads the new ones in two steps.
+        self.apply_lock = threading.Lock()
         self._listener: Listener | None = None
         self._closed = threading.Event()
 
@@ -116,7 +119,7 @@ class ChannelServer:
                         self.write_lock.release()
                         connection.send(("ok", None))
                     elif verb == "apply":
-                        with _held(self.write_lock, already=locked):
+                        with _held(self.write_lock, already=locked), self.apply_lock:
                             self.store.apply(*args)
                         wrote = True
                         connection.send(("ok", None))

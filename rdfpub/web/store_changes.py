@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 logger = logging.getLogger(__name__)
@@ -9,6 +10,7 @@ logger = logging.getLogger(__name__)
 # Query workers read a checkpoint (rdfpub/web/query_workers.py); a new one is taken at most this
 # often while batches arrive, so new records are in SPARQL answers within about this long.
 CHECKPOINT_DELAY = 0.5
+RETRY_DELAY = 0.05
 
 
 def generation(app) -> int:
@@ -41,10 +43,19 @@ def _schedule_checkpoint(app, loop) -> None:
 
 
 def _checkpoint(app) -> None:
-    app.state.checkpoint_due = False
     pool = getattr(app.state, "query_pool", None)
-    if pool is not None and hasattr(pool, "publish"):
-        pool.publish()
+    applying = getattr(app.state, "store_applying", None)  # a lock held while a batch is written
+    if applying is not None and not applying.acquire(blocking=False):
+        # Never a checkpoint of half a batch; and never a wait on the event loop: try again soon.
+        asyncio.get_running_loop().call_later(RETRY_DELAY, _checkpoint, app)
+        return
+    try:
+        app.state.checkpoint_due = False
+        if pool is not None and hasattr(pool, "publish"):
+            pool.publish()
+    finally:
+        if applying is not None:
+            applying.release()
 
 
 def _ended(app) -> None:
