@@ -19,7 +19,8 @@ import shutil
 import tempfile
 import threading
 from collections.abc import Callable
-from multiprocessing.connection import Connection, Listener
+from multiprocessing import AuthenticationError
+from multiprocessing.connection import Connection, Listener, answer_challenge, deliver_challenge
 from pathlib import Path
 
 from rdfpub.store import Store
@@ -65,7 +66,9 @@ class ChannelServer:
     def start(self) -> ChannelServer:
         old = os.umask(0o077)
         try:
-            self._listener = Listener(self.address, family="AF_UNIX", authkey=self.key)
+            # No authkey here: Listener.accept would run the handshake on the accepting thread,
+            # where one client that never answers would shut every other out.
+            self._listener = Listener(self.address, family="AF_UNIX")
         finally:
             os.umask(old)
         os.chmod(self.address, 0o600)
@@ -92,10 +95,9 @@ class ChannelServer:
         while not self._closed.is_set():
             try:
                 connection = self._listener.accept()
-            except (OSError, EOFError) as error:  # a client that failed the handshake, or closing
+            except OSError:  # closing
                 if self._closed.is_set():
                     return
-                logger.warning("store channel: a client was refused: %s", error)
                 continue
             threading.Thread(target=self._serve, args=(connection,), name="rdfpub-channel-client",
                              daemon=True).start()
@@ -103,6 +105,12 @@ class ChannelServer:
     def _serve(self, connection: Connection) -> None:
         wrote, locked = False, False
         try:
+            try:  # the client proves it read the announcement, and learns this is its owner
+                deliver_challenge(connection, self.key)
+                answer_challenge(connection, self.key)
+            except (AuthenticationError, EOFError, OSError) as error:
+                logger.warning("store channel: a client was refused: %s", error or type(error).__name__)
+                return
             while True:
                 try:
                     request = connection.recv()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 
 import logging
 import os
@@ -77,7 +78,10 @@ async def lifespan(app: FastAPI):
     """Publishes a checkpoint and starts the workers with the server (and, over a store server, the
     building of this front's search index); stops them with it."""
     app.state.loop = asyncio.get_running_loop()  # where other threads hand the app store changes
-    query_pool(app)
+    # The first checkpoint too is never taken halfway through a batch a client of the store's
+    # channel is writing (rdfpub/web/store_changes.py); nothing is served yet, so it may wait.
+    with getattr(app.state, "store_applying", None) or contextlib.nullcontext():
+        query_pool(app)
     catalogs.start(app)
     try:
         yield
