@@ -47,6 +47,7 @@ class Store:
 
     # A query without ORDER BY reads an index in its order, the same for the same store state.
     scan_order_is_stable = True
+    atomic_writes = False  # each batch in one update, never seen half done (rdfpub/store_channel.py)
 
     def __init__(self, path: Path | str, shared_graph: str | None = None, withdrawn_graph: str | None = None):
         self.path = Path(path)
@@ -144,6 +145,10 @@ class Store:
         if batch.delete_shared:
             removals.append(f"DELETE DATA {{ GRAPH <{shared}> {{ "
                             + " . ".join(map(str, batch.delete_shared)) + " } }")
+        if self.atomic_writes and batch.load:  # one update request is one transaction
+            inserts = " ".join(f"GRAPH <{graph}> {{ {' '.join(lines)} }}" for graph, lines in batch.load.items())
+            self._store.update(" ;\n".join(removals + [f"INSERT DATA {{ {inserts} }}"]))
+            return
         if removals:
             self._store.update(" ;\n".join(removals))
         if not batch.load:

@@ -64,6 +64,9 @@ class ChannelServer:
         self._closed = threading.Event()
 
     def start(self) -> ChannelServer:
+        # While it serves, the store takes each batch in one transaction: pages read it live, and
+        # a bulk load after the drop of a batch's old graphs would show a replaced record missing.
+        self.store.atomic_writes = True
         old = os.umask(0o077)
         try:
             # No authkey here: Listener.accept would run the handshake on the accepting thread,

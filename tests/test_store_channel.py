@@ -13,6 +13,7 @@ from rdfpub import ingest
 from rdfpub.channel_store import ChannelStore
 from rdfpub.errors import StoreError
 from rdfpub.settings import Settings
+from rdfpub.store import Store
 from rdfpub.store_channel import ChannelServer, announcement_path
 from rdfpub.stores import open_store
 
@@ -98,3 +99,23 @@ def test_a_closed_channel_is_no_longer_announced(owned):
     assert not announcement_path(store.path).exists() and not channel.folder.exists()
     assert ChannelStore.connect(store.path) is None
     assert store.graph_count() > 0  # closing the channel closes no store
+
+
+def test_a_batch_in_one_transaction_writes_what_a_bulk_load_writes(tmp_path, fresh_settings):
+    """The owner's one-update writes (Store.atomic_writes) against the bulk load, on the same prepared batches."""
+    from rdfpub.iris import Iris
+    from rdfpub.pipeline import Prepared, Preparer
+
+    iris = Iris(fresh_settings.base_iri)
+    preparer = Preparer(fresh_settings)
+    batches = [preparer.prepare_batch(batch) for batch in ingest._batches(ingest._items([MORE], None), 3)]
+    writes = [[result.write for result in batch if isinstance(result, Prepared)] for batch in batches]
+    dumps = []
+    for atomic in (False, True):
+        store = Store(tmp_path / f"store-{atomic}", iris.shared_graph(), iris.withdrawn_graph())
+        store.atomic_writes = atomic
+        for batch in writes + writes[:2]:  # the first ones again: replaced
+            store.apply(batch, iris.shared_graph(), iris.withdrawn_graph())
+        store.apply([writes[0][0].graph_iri], iris.shared_graph())  # and one removed
+        dumps.append(sorted(b"".join(store.dump("nq")).splitlines()))
+    assert dumps[0] == dumps[1] and len(dumps[0]) > 100
