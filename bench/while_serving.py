@@ -1,5 +1,6 @@
 """Publishing while serving, measured: a batch applied over the store owner's channel against Store.apply
-in-process, and `rdfpub ingest` records/s into an idle store against one a live `rdfpub serve` holds.
+in-process (bulk load, and one update as the owner does), and `rdfpub ingest` records/s into an idle
+store against one a live `rdfpub serve` holds.
 
     python bench/generate.py 3000 && python bench/while_serving.py bench/data/gen-3000
 """
@@ -46,6 +47,9 @@ def apply_latency(inputs: Path, folder: Path, batch_size: int) -> None:
     batches = [preparer.prepare_batch(batch) for batch in _batches(_items([inputs], None), batch_size)]
     direct = Store(folder / "direct", iris.shared_graph(), iris.withdrawn_graph())
     direct_times = _apply_times(direct, batches, iris)
+    atomic = Store(folder / "atomic", iris.shared_graph(), iris.withdrawn_graph())
+    atomic.atomic_writes = True  # as the owner writes while it serves
+    atomic_times = _apply_times(atomic, batches, iris)
     owner = Store(folder / "owned", iris.shared_graph(), iris.withdrawn_graph())
     server = ChannelServer(owner).start()
     try:
@@ -54,7 +58,8 @@ def apply_latency(inputs: Path, folder: Path, batch_size: int) -> None:
         client.close()
     finally:
         server.close()
-    for name, times in (("Store.apply in-process", direct_times), ("ChannelStore.apply", channel_times)):
+    for name, times in (("Store.apply, bulk load", direct_times), ("Store.apply, one update", atomic_times),
+                        ("ChannelStore.apply", channel_times)):
         print(f"{name:<24} {len(times)} batches of {batch_size}: median {statistics.median(times) * 1000:.1f} ms, "
               f"p90 {sorted(times)[int(len(times) * 0.9)] * 1000:.1f} ms, total {sum(times):.2f} s")
 
