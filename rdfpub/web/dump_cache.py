@@ -5,7 +5,8 @@ description can publish. The store state is a digest of each record graph's cont
 generation time, so any ingest that changes a record changes it, while reading it costs one small query.
 A store server may change while dumps of an older state are being written or downloaded, so a
 folder is removed only when no build writes it and no download reads it, and it is not the newest
-state's.
+state's. While a new state's dumps are made (in the background, once an ingest through the server
+ends), downloads get the newest finished ones of an earlier state, whole and with their own ETag.
 """
 
 from __future__ import annotations
@@ -37,8 +38,8 @@ DUMPS: dict[str, tuple[str, str, bool]] = {
     "dump.nt.gz": ("nt", "application/n-triples", True),
     "dump.nq.gz": ("nq", "application/n-quads", True),
 }
-_STATE_SECONDS = 2.0
-logger = logging.getLogger(__name__)  # how long a computed store state is trusted before it is read again
+_STATE_SECONDS = 2.0  # how long a computed store state is trusted before it is read again
+logger = logging.getLogger(__name__)
 
 
 class DumpMissing(Exception):
