@@ -20,6 +20,7 @@ def serve_channel(app, store) -> Iterator[ChannelServer | None]:
     channel = ChannelServer(store, on_batch=lambda: store_changes.batch_applied(app),
                             on_changed=lambda: store_changes.writes_ended(app)).start()
     app.state.store_applying = channel.apply_lock  # checkpoints wait for it (rdfpub/web/store_changes.py)
+    app.state.closers = [*getattr(app.state, "closers", []), channel.close]
     try:
         yield channel
     finally:

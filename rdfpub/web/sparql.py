@@ -91,6 +91,10 @@ async def lifespan(app: FastAPI):
         app.state.query_pool = None
         if getattr(app.state, "work", None) is not None:  # the page threads (rdfpub/web/deadlines.py)
             app.state.work.close()
+        # Whatever serves beside the app ends with it (rdfpub/serving_channel.py): uvicorn raises a
+        # SIGTERM again once the app has shut down, so code after uvicorn.run may never run.
+        for close in getattr(app.state, "closers", []):
+            close()
 
 
 def _error(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
