@@ -11,12 +11,10 @@ import socket
 import sys
 from pathlib import Path
 
-from rdfpub import __version__
 from rdfpub.cli_checks import check_inputs, open_for_writing
 from rdfpub.errors import RdfpubError, StoreError
 from rdfpub.iris import Iris
-from rdfpub import cli_resolve, ingest
-from rdfpub.ingest import Summary
+from rdfpub import __version__, cli_resolve, ingest
 from rdfpub.pipeline import Outcome
 from rdfpub.progress import Progress
 from rdfpub.rejects import RejectsFile
@@ -110,7 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _print_summary(summary: Summary, verb: str) -> None:
+def _print_summary(summary: ingest.Summary, verb: str) -> None:
     parts = [f"{summary.read} read"]
     if verb == "ingest":
         parts += [f"{summary.published} published", f"{summary.replaced} replaced",
@@ -127,7 +125,7 @@ def _print_summary(summary: Summary, verb: str) -> None:
 
 
 def _run(settings: Settings, args: argparse.Namespace, store: Store | None, verb: str,
-         rejects: RejectsFile | None = None, quiet: bool = False, verbose: bool = False) -> Summary:
+         rejects: RejectsFile | None = None, quiet: bool = False, verbose: bool = False) -> ingest.Summary:
     progress = Progress(enabled=not (quiet or verbose))
     counts: dict[str, int] = {"done": 0}
 
@@ -159,9 +157,9 @@ def _run(settings: Settings, args: argparse.Namespace, store: Store | None, verb
     return summary
 
 
-def _open_store(settings: Settings, base_given: bool) -> tuple[Settings, Store]:
+def _open_store(settings: Settings, base_given: bool, through_owner: bool = False) -> tuple[Settings, Store]:
     """The store and the settings with the base its records were minted under (rdfpub/stores.py)."""
-    settings, store = open_minted(settings, base_given)
+    settings, store = open_minted(settings, base_given, through_owner=through_owner)
     if store.recovered:
         print(f"{store.recovered} record(s) that a stopped run had half written were removed from the store; "
               "ingest their input again to restore them", file=sys.stderr)
@@ -173,7 +171,7 @@ def _open_store(settings: Settings, base_given: bool) -> tuple[Settings, Store]:
 
 def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
     check_inputs(args.paths)  # before the store is opened: a mistyped path creates no empty store
-    settings, store = _open_store(settings, args.base_given)
+    settings, store = _open_store(settings, args.base_given, through_owner=True)
     rejects = RejectsFile(args.rejects).open()  # before anything is published: an unwritable path stops here
     summary = _run(settings, args, store, "ingest", rejects, args.quiet, args.verbose)
     store.flush()
@@ -203,7 +201,7 @@ def cmd_dump(settings: Settings, args: argparse.Namespace) -> int:
     # The output is opened first: a path that cannot be written is said before any work is done.
     output = open_for_writing(args.output, "output file", "-o", "wb") if args.output else None
     try:
-        settings, store = open_minted(settings, args.base_given, index=False)
+        settings, store = open_minted(settings, args.base_given, index=False, through_owner=True)
         prefixes = dict(PREFIXES, rdfpub=Iris(settings.base_iri).vocab)
         chunks = store.dump(args.dump_format, prefixes=prefixes)
         with (output or contextlib.nullcontext(sys.stdout.buffer)) as out:
@@ -254,6 +252,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
     from rdfpub.web import create_app
+    from rdfpub.serving_channel import serve_channel
     from rdfpub.web.connections import serving_protocol
 
     _log_to_stderr()
@@ -269,8 +268,9 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
         store.flush()
         _print_summary(summary, "ingest")
     print(f"serving {settings.base_iri} on http://{settings.host}:{settings.port}/", file=sys.stderr)
-    uvicorn.run(create_app(settings, store), host=settings.host, port=settings.port, log_level="info",
-                access_log=bool(settings.access_log), http=serving_protocol(settings), ws="none")
+    with serve_channel(app := create_app(settings, store), store):  # ingest and dump may use it meanwhile
+        uvicorn.run(app, host=settings.host, port=settings.port, log_level="info",
+                    access_log=bool(settings.access_log), http=serving_protocol(settings), ws="none")
     return OK
 
 

@@ -24,7 +24,7 @@ from rdfpub.store import Store
 # Records a worker prepares at a time (its shapes' SPARQL constraints run once for all of them).
 BATCH_SIZE = 64
 # Records a store transaction takes by default on the embedded store (the last may take fewer);
-# a store server takes BATCH_SIZE a request.
+# a store server, or the server holding the store (rdfpub/channel_store.py), BATCH_SIZE at a time.
 STORE_TRANSACTION = 1024
 # Below this many records a run stays in one process: starting workers costs more than it saves.
 PARALLEL_THRESHOLD = 256
@@ -135,7 +135,7 @@ def run(paths: Iterable[Path], settings: Settings, store: Store | None = None, f
     """Reads every input, prepares each record and (with a store) publishes it; validates only without."""
     summary = Summary()
     # batch_size is the records of a store transaction; workers take them in chunks of BATCH_SIZE.
-    embedded = store is not None and getattr(store, "path", None) is not None
+    embedded = isinstance(store, Store)  # not a store server, nor a store a running server holds
     transaction = max(1, batch_size or (STORE_TRANSACTION if embedded else BATCH_SIZE))
     publisher = Publisher(settings, store, transaction) if store is not None else None
     batch_size = min(transaction, BATCH_SIZE)

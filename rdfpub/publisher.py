@@ -38,8 +38,9 @@ class Publisher:
         self._waiting: list = []
         self._transaction = transaction
         # Other processes may write to a remote store at the same time; an embedded one is this
-        # process's alone (its directory is locked while open).
-        self._lock = WriterLock(store) if getattr(store, "path", None) is None else nullcontext()
+        # process's alone (its directory is locked while open), or its server's (ChannelStore).
+        self._lock = (store.writer_lock() if hasattr(store, "writer_lock") else
+                      WriterLock(store) if getattr(store, "path", None) is None else nullcontext())
         self._withdrawn_in = self.iris.term("withdrawnIn")
 
     def _settle(self) -> list[Outcome]:

@@ -8,6 +8,14 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 
+# Formats of the whole-dataset dump: name -> (pyoxigraph format, keeps the record graphs).
+DUMP_FORMATS = {
+    "turtle": (ox.RdfFormat.TURTLE, False),
+    "nt": (ox.RdfFormat.N_TRIPLES, False),
+    "nq": (ox.RdfFormat.N_QUADS, True),
+}
+
+
 def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     """An rdflib term as the pyoxigraph term of the same value."""
     if isinstance(term, URIRef):

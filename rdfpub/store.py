@@ -14,16 +14,10 @@ from rdflib import Graph
 from rdfpub.catalog import Catalog
 from rdfpub.catalog_entries import Entry, entry_of_ntriples, entry_of_stored
 from rdfpub.errors import StoreError
-from rdfpub.rdf_terms import serialize_chunk, to_ntriples
+from rdfpub.rdf_terms import DUMP_FORMATS, serialize_chunk, to_ntriples
 from rdfpub.shared_graph import GraphWrite, Operation, Plan, collect_dead, last_operation_per_graph, plan
 from rdfpub.vocab import PREFIXES
 
-# Formats of the whole-dataset dump: name -> (pyoxigraph format, keeps the record graphs).
-DUMP_FORMATS = {
-    "turtle": (ox.RdfFormat.TURTLE, False),
-    "nt": (ox.RdfFormat.N_TRIPLES, False),
-    "nq": (ox.RdfFormat.N_QUADS, True),
-}
 _QUADS_PER_CHUNK = 50_000
 _MODIFIED = ox.NamedNode("http://purl.org/dc/terms/modified")
 _SOURCE = ox.NamedNode("http://purl.org/dc/terms/source")
@@ -47,6 +41,7 @@ class Store:
 
     # A query without ORDER BY reads an index in its order, the same for the same store state.
     scan_order_is_stable = True
+    atomic_writes = False  # each batch in one update, never seen half done (rdfpub/store_channel.py)
 
     def __init__(self, path: Path | str, shared_graph: str | None = None, withdrawn_graph: str | None = None):
         self.path = Path(path)
@@ -144,6 +139,10 @@ class Store:
         if batch.delete_shared:
             removals.append(f"DELETE DATA {{ GRAPH <{shared}> {{ "
                             + " . ".join(map(str, batch.delete_shared)) + " } }")
+        if self.atomic_writes and batch.load:  # one update request is one transaction
+            inserts = " ".join(f"GRAPH <{graph}> {{ {' '.join(lines)} }}" for graph, lines in batch.load.items())
+            self._store.update(" ;\n".join(removals + [f"INSERT DATA {{ {inserts} }}"]))
+            return
         if removals:
             self._store.update(" ;\n".join(removals))
         if not batch.load:

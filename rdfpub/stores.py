@@ -8,7 +8,8 @@ from dataclasses import replace
 import pyoxigraph as ox
 
 from rdfpub.catalog import Catalog
-from rdfpub.errors import RdfpubError
+from rdfpub.channel_store import ChannelStore
+from rdfpub.errors import RdfpubError, StoreError
 from rdfpub.iris import ARTICLE_ROOTS, Iris
 from rdfpub.remote_store import RemoteStore
 from rdfpub.settings import Settings, is_remote
@@ -23,16 +24,23 @@ class BaseMismatch(RdfpubError):
     """The base IRI given is not the one the store's records were minted under."""
 
 
-def open_store(settings: Settings, index: bool = True) -> Store | RemoteStore:
+def open_store(settings: Settings, index: bool = True, through_owner: bool = False) -> Store | RemoteStore:
     """The store; an embedded one with its search and listing index attached (unless `index` is
-    False), brought up to date first (see attach_index)."""
+    False), brought up to date first (see attach_index). With `through_owner`, an embedded store
+    that a running server holds is reached through that server (rdfpub/channel_store.py)."""
     iris = Iris(settings.base_iri)
     if is_remote(settings.store):
         return RemoteStore(settings.store, settings.store_update, settings.store_graphs,
                            settings.store_user, settings.store_password,
                            record_graphs=iris.record_graphs(), shared_graph=iris.shared_graph(),
                            withdrawn_graph=iris.withdrawn_graph())
-    store = Store(settings.store, shared_graph=iris.shared_graph(), withdrawn_graph=iris.withdrawn_graph())
+    try:
+        store = Store(settings.store, shared_graph=iris.shared_graph(), withdrawn_graph=iris.withdrawn_graph())
+    except StoreError as error:
+        held = ChannelStore.connect(settings.store) if through_owner and "locked" in str(error) else None
+        if held is None:
+            raise
+        return held
     if index:
         attach_index(store, iris)
     return store
@@ -42,7 +50,7 @@ def attach_index(store: Store | RemoteStore, iris: Iris) -> int:
     """Attaches an embedded store's index (rdfpub/catalog.py), made anew when it does not match the
     store; the number of records indexed anew, also kept as `store.reindexed`. A remote store's
     index is the fronts' own (rdfpub/web/catalogs.py): ingest keeps none."""
-    if isinstance(store, RemoteStore):
+    if not isinstance(store, Store):  # a ChannelStore's owner keeps the index in step itself
         return 0
     store.reindexed = store.attach_catalog(Catalog(store.catalog_path(), iris.journal_of))
     return store.reindexed
@@ -89,12 +97,13 @@ def rebase(settings: Settings, store: Store | RemoteStore, base: str) -> tuple[S
     return settings, store
 
 
-def open_minted(settings: Settings, base_given: bool, index: bool = True) -> tuple[Settings, Store | RemoteStore]:
+def open_minted(settings: Settings, base_given: bool, index: bool = True,
+                through_owner: bool = False) -> tuple[Settings, Store | RemoteStore]:
     """The store, and the settings with the base its records were minted under: that base wins over
     the default; a base given (flag or environment) that differs is refused, since serving or adding
     records under another base would leave every IRI the store holds unreachable. With `index`, an
     embedded store's search and listing index is attached (a command that only reads needs none)."""
-    store = open_store(settings, index=False)
+    store = open_store(settings, index=False, through_owner=through_owner)
     minted = settings.base_iri if base_given and holds_records_under(store, settings.base_iri) else minted_base(store)
     if minted is None or minted == settings.base_iri:
         if index:

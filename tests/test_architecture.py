@@ -21,7 +21,11 @@ FORBIDDEN = {
     "rdfpub.validation": {"pyoxigraph", "fastapi", "rdfpub.sources", "rdfpub.store", "rdfpub.web", "rdfpub.pipeline"},
     "rdfpub.store": {"pyshacl", "fastapi", "rdfpub.sources", "rdfpub.mapping", "rdfpub.web", "rdfpub.pipeline"},
     "rdfpub.web": {"pyshacl", "rdfpub.sources", "rdfpub.mapping", "rdfpub.pipeline", "rdfpub.validation",
-                   "rdfpub.cli"},
+                   "rdfpub.cli", "rdfpub.ingest", "rdfpub.store_channel", "rdfpub.channel_store"},
+    # The store's owner serves other processes' writes, but never runs an ingest nor knows HTTP.
+    "rdfpub.store_channel": {"pyshacl", "fastapi", "starlette", "uvicorn", "rdfpub.web", "rdfpub.ingest",
+                             "rdfpub.pipeline", "rdfpub.validation", "rdfpub.mapping"},
+    "rdfpub.channel_store": {"pyshacl", "fastapi", "rdfpub.web", "rdfpub.pipeline", "rdfpub.mapping"},
 }
 # Exceptions to FORBIDDEN: the web serves the triples these mapping modules make about the
 # publication itself (the vocabulary, the dataset description, each document's licence).

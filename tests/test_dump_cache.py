@@ -80,4 +80,25 @@ def test_a_build_never_removes_the_folder_of_another_build(store, tmp_path):
     assert not errors
     assert results["dump.ttl"].path.exists() and results["dump.ttl"].path.stat().st_size == results["dump.ttl"].size
     assert results["dump.nt"].state != results["dump.ttl"].state
-    assert not results["dump.nt"].path.parent.exists()  # the older state's folder went once nobody held it
+    # The older state's folder holds the only dump.nt made: it stays, to be served while the newer
+    # state's is made (DumpCache.lease with `previous`), and goes once that one is there.
+    assert results["dump.nt"].path.exists()
+    cache.get("dump.nt")
+    assert not results["dump.nt"].path.parent.exists()
+
+
+def test_the_previous_dump_is_served_while_the_new_one_is_made(store, tmp_path):
+    may_finish = threading.Event()
+    paused = _PausingStore(store, {})
+    cache = DumpCache(paused, tmp_path / "dumps", PREFIXES, VOCAB)
+    old = cache.get("dump.nt")
+    ingest.run([MORE], store.settings, store, workers=1)
+    paused.pauses["nt"], paused.paused["nt"] = may_finish, threading.Event()
+    with cache.lease("dump.nt", build=False, previous=True) as served:  # starts the new one's build
+        assert served.path == old.path and served.etag == old.etag
+        assert paused.paused["nt"].wait(30)  # the new one is being made meanwhile
+    may_finish.set()
+    cache._building.join(30)
+    with cache.lease("dump.nt", build=False, previous=True) as served:
+        assert served.state != old.state and served.path.exists()
+    assert not old.path.parent.exists()

@@ -72,7 +72,7 @@ def compute_stats(store: Store, iris: Iris, distributions: list[Distribution]) -
 def _compute_description(state, cache) -> list[ox.Triple]:
     """The description's triples: every count, and the dumps (made first if missing) with their sizes."""
     iris = Iris(state.settings.base_iri)
-    distributions = [Distribution(d.name, d.media_type, d.gzipped, d.size, d.sha256) for d in cache.all()]
+    distributions = [Distribution(d.name, d.media_type, d.gzipped, d.size, d.sha256) for d in cache.served()]
     graph = dataset_graph(iris, compute_stats(state.store, iris, distributions), state.settings.title,
                           state.settings.license)
     return from_rdflib(graph)
@@ -84,7 +84,8 @@ async def _description(request: Request) -> list[ox.Triple]:
     state = request.app.state
     cache = dump_cache(request)
     work = app_work(request.app)
-    key = await work.page(lambda deadline: cache.state())
+    # The files described are those served: the previous state's while the current one's are made.
+    key = await work.page(lambda deadline: (cache.state(), cache.served_folders()))
     return await work.shared(("void", key), lambda: _compute_description(state, cache), "the dataset description")
 
 

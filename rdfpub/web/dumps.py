@@ -15,18 +15,25 @@ from starlette.concurrency import run_in_threadpool
 from rdfpub.iris import Iris
 from rdfpub.web.deadlines import Busy, app_work
 from rdfpub.web.dump_cache import DUMPS, DumpCache, DumpFile, DumpMissing
+from rdfpub.web.store_changes import generation
 
 router = APIRouter()
 
 
 def dump_cache(request: Request) -> DumpCache:
+    return cache_of(request.app)
+
+
+def cache_of(app) -> DumpCache:
     """The app's dump cache, in the folder `{store}-dumps` beside the store; over a remote store, in
-    a temporary folder of this process (every front makes the same files from the same store)."""
-    state = request.app.state
+    a temporary folder of this process (every front makes the same files from the same store). The
+    embedded store changes only through the app's channel, which says when (store_changes.py)."""
+    state = app.state
     if getattr(state, "dump_cache", None) is None:
         store_path = getattr(state.store, "path", None)
         folder = Path(f"{store_path}-dumps") if store_path else Path(tempfile.mkdtemp(prefix="rdfpub-dumps-"))
-        state.dump_cache = DumpCache(state.store, folder, state.prefixes, Iris(state.settings.base_iri).vocab)
+        state.dump_cache = DumpCache(state.store, folder, state.prefixes, Iris(state.settings.base_iri).vocab,
+                                     partial(generation, app) if store_path else None)
     return state.dump_cache
 
 
@@ -74,11 +81,12 @@ class _LeasedFile(FileResponse):
 
 
 async def _lease(request: Request, name: str):
-    """A lease on the dump `name` of the current store state. A dump not made yet is made once, on
+    """A lease on the dump `name` of the current store state, or, while that is made in the
+    background, of the previous one. Only the first dump of all is waited for: it is made once, on
     a thread of its own, however many ask for it; each request waits for it up to its deadline."""
     cache, work = dump_cache(request), app_work(request.app)
     for _ in range(3):  # the state may change while a dump is made: then the newer one is made
-        lease = cache.lease(name, build=False)
+        lease = cache.lease(name, build=False, previous=True)
         try:
             return lease, await run_in_threadpool(lease.__enter__)
         except DumpMissing as missing:

@@ -11,12 +11,13 @@ from fastapi.responses import HTMLResponse
 from rdfpub.settings import is_remote
 from rdfpub.web.service_description import FIRST_EXAMPLE
 from rdfpub.web.deadlines import app_work
+from rdfpub.web.store_changes import generation
 
 router = APIRouter()
 
 
-# A remote store may change under the server (other ingest processes); the embedded one cannot
-# while `serve` holds its lock, so its counts are made once.
+# A remote store may change under the server (other ingest processes) at any time; the embedded
+# one only through the server's own channel, which says when.
 REMOTE_STATS_SECONDS = 60.0
 
 
@@ -24,8 +25,9 @@ async def store_size(app) -> tuple[int, int]:
     """(records, distinct triples), counted once and shared: the count reads the whole store, so
     no visitor may make the server do it again and again, nor several at once."""
     state = app.state
-    # The embedded store cannot change under `serve`; a remote one is counted again each period.
-    period = int(time.monotonic() // REMOTE_STATS_SECONDS) if is_remote(state.settings.store) else 0
+    # The embedded store changes only through the app's channel, which counts the runs that wrote
+    # (rdfpub/web/store_changes.py); a remote one is counted again each period.
+    period = int(time.monotonic() // REMOTE_STATS_SECONDS) if is_remote(state.settings.store) else generation(app)
     return await app_work(app).shared(("size", period), lambda: (state.store.graph_count(), state.store.triple_count()),
                                       "the count of the dataset's records and triples")
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+
 import logging
 import os
 import time
@@ -74,7 +77,11 @@ def query_pool(app: FastAPI) -> QueryPool:
 async def lifespan(app: FastAPI):
     """Publishes a checkpoint and starts the workers with the server (and, over a store server, the
     building of this front's search index); stops them with it."""
-    query_pool(app)
+    app.state.loop = asyncio.get_running_loop()  # where other threads hand the app store changes
+    # The first checkpoint too is never taken halfway through a batch a client of the store's
+    # channel is writing (rdfpub/web/store_changes.py); nothing is served yet, so it may wait.
+    with getattr(app.state, "store_applying", None) or contextlib.nullcontext():
+        query_pool(app)
     catalogs.start(app)
     try:
         yield
@@ -84,6 +91,10 @@ async def lifespan(app: FastAPI):
         app.state.query_pool = None
         if getattr(app.state, "work", None) is not None:  # the page threads (rdfpub/web/deadlines.py)
             app.state.work.close()
+        # Whatever serves beside the app ends with it (rdfpub/serving_channel.py): uvicorn raises a
+        # SIGTERM again once the app has shut down, so code after uvicorn.run may never run.
+        for close in getattr(app.state, "closers", []):
+            close()
 
 
 def _error(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
