@@ -85,11 +85,21 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """A 303 is the answer measured (/resolve), not the page it leads to."""
+
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirects)
+
+
 def _get(url: str, accept: str = "*/*", timeout: float = 600) -> tuple[float, int, bytes, dict]:
     request = urllib.request.Request(url, headers={"Accept": accept})
     started = time.perf_counter()
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
+        with _OPENER.open(request, timeout=timeout) as response:
             body = response.read()
             return time.perf_counter() - started, response.status, body, dict(response.headers)
     except urllib.error.HTTPError as error:
@@ -132,8 +142,13 @@ def serve_and_measure(store: Path, count: int, env: dict) -> dict[str, str]:
         pmids = [str(FIRST_PMID + rng.randrange(count)) for _ in range(300)]
         lookups = [_sparql(base, f'SELECT ?a {{ ?a <{FABIO}hasPubMedId> "{pmid}" }}')[0] for pmid in pmids]
         found["PMID look-up (SPARQL, 300)"] = _percentiles(lookups)
-        resolves = [_get(f"{base}/resolve?pmid={pmid}")[0] for pmid in pmids[:200]]
-        found["PMID look-up (/resolve, 200)"] = _percentiles(resolves)
+        resolves = []
+        for pmid in pmids[:200]:
+            seconds, status, _, _ = _get(f"{base}/resolve?pmid={pmid}")
+            if status != 303:
+                raise RuntimeError(f"/resolve?pmid={pmid} answered {status}")
+            resolves.append(seconds)
+        found["PMID look-up (/resolve: the 303, 200)"] = _percentiles(resolves)
         pages = []
         for pmid in pmids[:200]:
             seconds, status, _, _ = _get(f"{base}/doc/pubmed/{pmid}.html")
