@@ -114,6 +114,17 @@ def _sparql(base: str, query: str) -> tuple[float, dict]:
     return seconds, json.loads(body)
 
 
+def _timed(urls: list[str], expected: int) -> list[float]:
+    """Seconds of each GET, each of which must answer `expected`."""
+    times = []
+    for url in urls:
+        seconds, status, _, _ = _get(url)
+        if status != expected:
+            raise RuntimeError(f"{url} answered {status}, not {expected}")
+        times.append(seconds)
+    return times
+
+
 def _percentiles(seconds: list[float]) -> str:
     ms = sorted(s * 1000 for s in seconds)
     return f"p50 {statistics.median(ms):7.1f} ms   p99 {ms[min(len(ms) - 1, int(len(ms) * 0.99))]:7.1f} ms"
@@ -142,20 +153,10 @@ def serve_and_measure(store: Path, count: int, env: dict) -> dict[str, str]:
         pmids = [str(FIRST_PMID + rng.randrange(count)) for _ in range(300)]
         lookups = [_sparql(base, f'SELECT ?a {{ ?a <{FABIO}hasPubMedId> "{pmid}" }}')[0] for pmid in pmids]
         found["PMID look-up (SPARQL, 300)"] = _percentiles(lookups)
-        resolves = []
-        for pmid in pmids[:200]:
-            seconds, status, _, _ = _get(f"{base}/resolve?pmid={pmid}")
-            if status != 303:
-                raise RuntimeError(f"/resolve?pmid={pmid} answered {status}")
-            resolves.append(seconds)
-        found["PMID look-up (/resolve: the 303, 200)"] = _percentiles(resolves)
-        pages = []
-        for pmid in pmids[:200]:
-            seconds, status, _, _ = _get(f"{base}/doc/pubmed/{pmid}.html")
-            if status != 200:
-                raise RuntimeError(f"the page of {pmid} answered {status}")
-            pages.append(seconds)
-        found["article page (HTML, 200)"] = _percentiles(pages)
+        found["PMID look-up (/resolve: the 303, 200)"] = _percentiles(
+            _timed([f"{base}/resolve?pmid={pmid}" for pmid in pmids[:200]], 303))
+        found["article page (HTML, 200)"] = _percentiles(
+            _timed([f"{base}/doc/pubmed/{pmid}.html" for pmid in pmids[:200]], 200))
         seconds, top = _sparql(base, f"SELECT ?work (COUNT(?citing) AS ?n) {{ ?citing <{CITO}cites> ?work }} "
                                      "GROUP BY ?work ORDER BY DESC(?n) LIMIT 10")
         rows = top["results"]["bindings"]

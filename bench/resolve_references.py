@@ -21,7 +21,6 @@ rdfpub/citation_match.best. Prints a table; exits 0.
 from __future__ import annotations
 
 import random
-import shutil
 import sys
 import tempfile
 import time
@@ -100,24 +99,16 @@ def citation(record: Record, rng: random.Random) -> str | None:
 
 
 def main() -> int:
-    try:
-        return run()
-    finally:
-        for folder in _FOLDERS:
-            shutil.rmtree(folder, ignore_errors=True)
+    with tempfile.TemporaryDirectory(prefix="rdfpub-resolve-bench-") as folder:  # removed however the run ends
+        return run(Path(folder))
 
 
-_FOLDERS: list[Path] = []
-
-
-def run() -> int:
+def run(folder: Path) -> int:
     started = time.perf_counter()
     rng = random.Random(18)
     found = records()
     pmids = sorted(found)
     held_out = set(rng.sample(pmids, int(len(pmids) * HELD_OUT)))
-    folder = Path(tempfile.mkdtemp(prefix="rdfpub-resolve-bench-"))
-    _FOLDERS.append(folder)
     index = ReferenceIndex(folder / "references.sqlite")
     index.begin()
     for pmid in pmids:

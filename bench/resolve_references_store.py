@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import gzip
 import random
-import shutil
 import re
 import sys
 import tempfile
@@ -64,17 +63,11 @@ def links(store) -> dict[str, str]:
 
 
 def main() -> int:
-    try:
-        return run()
-    finally:
-        for folder in _FOLDERS:
-            shutil.rmtree(folder, ignore_errors=True)
+    with tempfile.TemporaryDirectory(prefix="rdfpub-resolve-store-") as folder:  # removed however the run ends
+        return run(Path(folder))
 
 
-_FOLDERS: list[Path] = []
-
-
-def run() -> int:
+def run(folder: Path) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("targets", type=int, nargs="?", default=800, help="how many cited articles (default 800)")
     args = parser.parse_args()
@@ -95,8 +88,6 @@ def run() -> int:
                 truth[f"{BASE}/pubmed/{FIRST_PMID + index}/reference/{len(texts)}"] = \
                     None if cited in held_out else cited
         citing.append(citing_record(raw, pmid, doi, index, texts))
-    folder = Path(tempfile.mkdtemp(prefix="rdfpub-resolve-store-"))
-    _FOLDERS.append(folder)
     target_file = write(folder / "targets.xml.gz", [raw for raw, pmid, _ in targets if pmid not in held_out])
     citing_file = write(folder / "citing.xml.gz", citing)
     positives = sum(1 for value in truth.values() if value is not None)

@@ -134,11 +134,11 @@ def run(paths: Iterable[Path], settings: Settings, store: Store | None = None, f
         batch_size: int | None = None, progress=None) -> Summary:
     """Reads every input, prepares each record and (with a store) publishes it; validates only without."""
     summary = Summary()
-    # batch_size is the records of a store transaction; workers take them in chunks of BATCH_SIZE.
+    # batch_size is the records of a store transaction; workers take them in chunks of at most BATCH_SIZE.
     embedded = isinstance(store, Store)  # not a store server, nor a store a running server holds
     transaction = max(1, batch_size or (STORE_TRANSACTION if embedded else BATCH_SIZE))
     publisher = Publisher(settings, store, transaction) if store is not None else None
-    batch_size = min(transaction, BATCH_SIZE)
+    chunk = min(transaction, BATCH_SIZE)
 
     def report(outcomes: list[Outcome]) -> None:
         for outcome in outcomes:
@@ -154,7 +154,7 @@ def run(paths: Iterable[Path], settings: Settings, store: Store | None = None, f
 
     thresholds = _collect_less()
     try:
-        _prepare_all(_items(paths, format_name, progress), settings, workers, batch_size, finish)
+        _prepare_all(_items(paths, format_name, progress), settings, workers, chunk, finish)
     finally:
         try:
             if publisher is not None:

@@ -19,6 +19,8 @@ class Data:
         self.blank = "_:" in ntriples
         out: dict[str, dict[str, dict[str, None]]] = {}
         back: dict[str, dict[str, dict[str, None]]] = {}
+        # Written out rather than with setdefault (which makes a dict per call): this runs for every
+        # triple of every record checked.
         for s, p, o in read_terms(ntriples):
             by_predicate = out.get(s)
             if by_predicate is None:

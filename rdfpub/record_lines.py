@@ -15,8 +15,9 @@ from collections.abc import Iterator
 
 from rdflib import BNode, Literal, URIRef
 
+from rdfpub.mapping.terms import plain
+
 _UNESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))")
-_ESCAPES_OUT = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 _ECHARS = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
 
 
@@ -30,21 +31,17 @@ class LazyLiteral(Literal):
         object.__setattr__(self, "_value", full.value)
         object.__setattr__(self, "_ill_typed", full.ill_typed)
 
-    @property
-    def value(self):
-        try:
-            return Literal.__dict__["_value"].__get__(self)
-        except AttributeError:
-            self._settle()
-            return Literal.__dict__["_value"].__get__(self)
+    value = property(lambda self: self._slot("_value"))
+    ill_typed = property(lambda self: self._slot("_ill_typed"))
 
-    @property
-    def ill_typed(self):
+    def _slot(self, name: str):
+        """Literal's own slot `name`, filled on first use."""
+        slot = Literal.__dict__[name]
         try:
-            return Literal.__dict__["_ill_typed"].__get__(self)
+            return slot.__get__(self)
         except AttributeError:
             self._settle()
-            return Literal.__dict__["_ill_typed"].__get__(self)
+            return slot.__get__(self)
 
 
 def _unescape(text: str) -> str:
@@ -97,8 +94,8 @@ def literal_datatype(literal: str) -> tuple[str | None, str | None]:
 
 
 def escape(text: str) -> str:
-    """A string's N-Triples form as rdfpub writes it (rdfpub/mapping/terms.py)."""
-    return '"' + text.translate(_ESCAPES_OUT) + '"'
+    """A string's N-Triples form as rdfpub writes it: the mapping's own writer, so the two agree."""
+    return plain(text)
 
 
 def canonical(literal: str) -> str:

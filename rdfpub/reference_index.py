@@ -126,24 +126,23 @@ class ReferenceIndex:
     def candidates(self, key: ReferenceKey) -> list[ArticleKey]:
         """The stored articles sharing a first author and year, a volume and first page, or an
         identifier with the reference."""
-        terms = _reference_terms(key)
-        if not terms:
-            return []
-        where = " OR ".join("(kind = ? AND value = ?)" for _ in terms)
-        rows = self._db.execute(f"SELECT key FROM articles WHERE graph IN "
-                                f"(SELECT graph FROM article_terms WHERE {where})", [v for t in terms for v in t])
+        rows = self._sharing("SELECT key FROM articles WHERE graph IN (SELECT graph FROM article_terms WHERE {})",
+                             _reference_terms(key))
         return [_article(row[0]) for row in rows]
 
     def waiting_for(self, key: ArticleKey) -> list[StoredReference]:
         """The waiting references that share a first author and year, a volume and first page, or an
         identifier with the article."""
-        terms = _article_terms(key)
+        rows = self._sharing("SELECT ref, graph, article, key, target FROM refs WHERE target IS NULL AND ref IN "
+                             "(SELECT ref FROM ref_terms WHERE {})", _article_terms(key))
+        return [self._row(row) for row in rows]
+
+    def _sharing(self, query: str, terms: list[tuple[str, str]]) -> list:
+        """The rows of `query` whose terms table (its {} condition) holds one of `terms`."""
         if not terms:
             return []
         where = " OR ".join("(kind = ? AND value = ?)" for _ in terms)
-        rows = self._db.execute(f"SELECT ref, graph, article, key, target FROM refs WHERE target IS NULL AND ref IN "
-                                f"(SELECT ref FROM ref_terms WHERE {where})", [v for t in terms for v in t])
-        return [self._row(row) for row in rows]
+        return self._db.execute(query.format(where), [v for t in terms for v in t]).fetchall()
 
     def references(self) -> list[StoredReference]:
         return [self._row(row) for row in self._db.execute("SELECT ref, graph, article, key, target FROM refs")]

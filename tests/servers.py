@@ -105,6 +105,19 @@ def rdfpub_server(env: dict[str, str], folder: Path, port: int | None = None) ->
                 process.wait()
 
 
+@contextmanager
+def served_records(records: list[Path], folder: Path) -> Iterator[str]:
+    """`rdfpub ingest` of `records` into a new store in `folder`, as a user runs it (no RDFPUB_*
+    settings, so minted under the default base), then `rdfpub serve` over it; yields its URL."""
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("RDFPUB_")}
+    built = subprocess.run([sys.executable, "-m", "rdfpub", "ingest", *map(str, records), "--store",
+                            str(folder / "store")], env=environment, cwd=folder, capture_output=True, text=True,
+                           timeout=300)
+    assert built.returncode == 0, built.stderr
+    with rdfpub_server({"RDFPUB_STORE": str(folder / "store")}, folder) as url:
+        yield url
+
+
 # Virtuoso's whole configuration for a test: its files in the folder, both ports on loopback, small
 # buffers (8 KiB pages) for a small machine, no packages beyond the SPARQL endpoint. ResultSetMaxRows
 # is raised above RDFPUB_MAX_RESULT_ROWS as the README advises (its stock 10,000 would cut the

@@ -4,15 +4,12 @@ query page, where an example runs in YASGUI and shows rows. No console error, no
 that leaves the host. The store is built under the default base (http://localhost:8000) and served on
 another address without --base-iri, so every step also shows that the pages' links are the server's own."""
 
-import os
-import subprocess
-import sys
 
 import pytest
 
 from browser import Browser, chromium
 from conftest import DATA, SEEDS
-from servers import rdfpub_server
+from servers import served_records
 
 PMID = "31418849"  # Cancer, with ORCID authors and MeSH headings
 TITLE = "Videos improve patient understanding of misunderstood chemotherapy terminology."
@@ -24,12 +21,7 @@ RECORDS = [SEEDS, DATA / "net-synergy__pubmedparser__data__pubmed21n1001.record-
 def site(tmp_path_factory):
     chromium()  # skips, saying why, without a browser
     folder = tmp_path_factory.mktemp("walk")
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("RDFPUB_")}
-    built = subprocess.run([sys.executable, "-m", "rdfpub", "ingest", *map(str, RECORDS), "--store",
-                            str(folder / "store")], env=environment, cwd=folder, capture_output=True, text=True,
-                           timeout=300)
-    assert built.returncode == 0, built.stderr
-    with rdfpub_server({"RDFPUB_STORE": str(folder / "store")}, folder) as url:
+    with served_records(RECORDS, folder) as url:
         yield url, folder
 
 

@@ -3,9 +3,6 @@ port without --base-iri over a store whose records were minted under the default
 http://localhost:8000/..., and nothing answers there): each link to this site answers 200 once its
 redirects are followed, and every other link leaves for another site, never for the base's address."""
 
-import os
-import subprocess
-import sys
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
@@ -13,7 +10,7 @@ import httpx
 import pytest
 
 from conftest import BASE, DATA, SEEDS
-from servers import rdfpub_server
+from servers import served_records
 
 RECORDS = [SEEDS, DATA / "tipplerow__pubmed__pubmed-lib__data__test__pubmed_sample.xml"]
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
@@ -36,12 +33,7 @@ class _References(HTMLParser):
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     folder = tmp_path_factory.mktemp("links")
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("RDFPUB_")}
-    built = subprocess.run([sys.executable, "-m", "rdfpub", "ingest", *map(str, RECORDS), "--store",
-                            str(folder / "store")], env=environment, cwd=folder, capture_output=True, text=True,
-                           timeout=300)
-    assert built.returncode == 0, built.stderr
-    with rdfpub_server({"RDFPUB_STORE": str(folder / "store")}, folder) as url:
+    with served_records(RECORDS, folder) as url:
         yield url
 
 

@@ -57,7 +57,7 @@ def object_term(value) -> str:
     if isinstance(value, URIRef):
         return f"<{value}>"  # not "<" + value: URIRef.__radd__ would make a URIRef
     if isinstance(value, str):
-        return f'"{value.translate(_ESCAPES)}"'
+        return plain(value)
     if isinstance(value, bool):
         return boolean(value)
     if isinstance(value, int):
