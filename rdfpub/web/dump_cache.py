@@ -189,10 +189,12 @@ class DumpCache:
         return found
 
     def served_folders(self) -> tuple[str, ...]:
-        """Which state's folder each download would be served from now (see served)."""
+        """Which state's folder each download would be served from now (see served). A dump with no
+        earlier file to stand in is the current state's, as `served` makes it before it answers:
+        requests that come while it is made then ask for the same description, made once."""
         current = self.folder / self.state()[:24]
         with self._lock:
-            return tuple(str(current if (current / f"{name}.json").exists() else self._previous(name))
+            return tuple(str(current if (current / f"{name}.json").exists() else self._previous(name) or current)
                          for name in DUMPS)
 
     def _previous(self, name: str) -> Path | None:
