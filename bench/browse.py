@@ -18,8 +18,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from rdfpub.catalog import Catalog, CatalogReader  # noqa: E402
-from rdfpub.catalog_entries import Entry  # noqa: E402
+from rdfpub.store.catalog import Catalog, CatalogReader  # noqa: E402
+from rdfpub.store.catalog_entries import Entry  # noqa: E402
 
 WORDS = ("cell cancer patients study treatment analysis protein expression clinical disease risk human gene "
          "effect model therapy response brain tumor receptor mice infection blood acute chronic children "

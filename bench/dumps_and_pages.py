@@ -57,17 +57,17 @@ def dump_rates(store: Path) -> list[tuple[str, float, float, int]]:
     for label, code in (
         ("rdfpub dump nt", f"""
 import sys; sys.argv = ['rdfpub', 'dump', '--store', {str(store)!r}, '--format', 'nt', '-o', {str(out / 'a.nt')!r}]
-from rdfpub.cli import main; main(sys.argv[1:]); import os; print(os.path.getsize({str(out / 'a.nt')!r}))"""),
+from rdfpub.cli.main import main; main(sys.argv[1:]); import os; print(os.path.getsize({str(out / 'a.nt')!r}))"""),
         ("pyoxigraph dump nq", f"""
 import pyoxigraph as ox, os
 s = ox.Store.read_only({str(store)!r}); s.dump({str(out / 'b.nq')!r}, format=ox.RdfFormat.N_QUADS)
 print(os.path.getsize({str(out / 'b.nq')!r}))"""),
         ("rdfpub dump nq", f"""
 import sys; sys.argv = ['rdfpub', 'dump', '--store', {str(store)!r}, '--format', 'nq', '-o', {str(out / 'c.nq')!r}]
-from rdfpub.cli import main; main(sys.argv[1:]); import os; print(os.path.getsize({str(out / 'c.nq')!r}))"""),
+from rdfpub.cli.main import main; main(sys.argv[1:]); import os; print(os.path.getsize({str(out / 'c.nq')!r}))"""),
         ("rdfpub dump turtle.gz", f"""
 import sys; sys.argv = ['rdfpub', 'dump', '--store', {str(store)!r}, '--gzip', '-o', {str(out / 'd.ttl.gz')!r}]
-from rdfpub.cli import main; main(sys.argv[1:]); import os; print(os.path.getsize({str(out / 'd.ttl.gz')!r}))"""),
+from rdfpub.cli.main import main; main(sys.argv[1:]); import os; print(os.path.getsize({str(out / 'd.ttl.gz')!r}))"""),
     ):
         elapsed, peak, size = _child(code)
         rows.append((label, elapsed, peak, size))

@@ -71,7 +71,7 @@ def build_before(files: list[Path], folder: Path) -> Path:
 def counts(store_path: Path) -> dict[str, int]:
     """What a user counts: triples as the endpoint's union returns them, the distinct ones, VoID's
     void:triples and the lines of the N-Triples dump (rdfpub's own code over the store)."""
-    from rdfpub.store import Store
+    from rdfpub.store.embedded import Store
     from rdfpub.web.dataset import compute_stats
     from rdfpub.iris import Iris
 

@@ -87,16 +87,16 @@ def _children_cpu() -> float:
 def stage_shares(files: list[Path], sample: int = 2048) -> tuple[dict[str, float], float]:
     """Milliseconds per record of each stage, measured in one process on the first records, and
     the triples per record."""
-    from rdfpub.catalog import Catalog
-    from rdfpub.ingest import BATCH_SIZE, STORE_TRANSACTION
+    from rdfpub.store.catalog import Catalog
+    from rdfpub.pipeline.ingest import BATCH_SIZE, STORE_TRANSACTION
     from rdfpub.iris import Iris
     from rdfpub.model import Record
-    from rdfpub.pipeline import Preparer, graph_write
+    from rdfpub.pipeline.preparation import Preparer, graph_write
     from rdfpub.settings import Settings
     from rdfpub.sources import read_records
-    from rdfpub.store import Store
+    from rdfpub.store.embedded import Store
 
-    from rdfpub.ingest import _collect_less
+    from rdfpub.pipeline.ingest import _collect_less
     _collect_less()  # as ingest tunes its processes' cycle collector
     started = time.perf_counter()
     records = []

@@ -14,8 +14,8 @@ store, so any link made for one is wrong. The references evaluated are:
   last page, no issue, a title in other case, a year off by one for e-publication, the title left
   out), each resolved with the identifier taken out; held-out articles make the negatives.
 
-Each reference is resolved as rdfpub/reference_resolution.py does: candidates from the index, then
-rdfpub/citation_match.best. Prints a table; exits 0.
+Each reference is resolved as rdfpub/references/resolution.py does: candidates from the index, then
+rdfpub.references.matching.best. Prints a table; exits 0.
 """
 
 from __future__ import annotations
@@ -29,10 +29,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from rdfpub.citation_match import THRESHOLD, article_key, best, reference_key  # noqa: E402
+from rdfpub.references.matching import THRESHOLD, article_key, best, reference_key  # noqa: E402
 from rdfpub.identifiers import normalize_pmid  # noqa: E402
 from rdfpub.model import Record  # noqa: E402
-from rdfpub.reference_index import ReferenceIndex  # noqa: E402
+from rdfpub.references.index import ReferenceIndex  # noqa: E402
 from rdfpub.sources import read_records  # noqa: E402
 
 DEV_DATA = ROOT.parent / "shared" / "data" / "pubmed"

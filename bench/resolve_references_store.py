@@ -31,7 +31,7 @@ from resolve_references import citation, records  # noqa: E402
 
 from rdfpub import ingest  # noqa: E402
 from rdfpub.settings import Settings  # noqa: E402
-from rdfpub.stores import open_store  # noqa: E402
+from rdfpub.store.opening import open_store  # noqa: E402
 
 BASE = "http://localhost:8000"
 FIRST_PMID = 91_000_000

@@ -20,14 +20,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from rdfpub.channel_store import ChannelStore  # noqa: E402
-from rdfpub.ingest import _batches, _items  # noqa: E402
+from rdfpub.store.channel.client import ChannelStore  # noqa: E402
+from rdfpub.pipeline.ingest import _batches, _items  # noqa: E402
 from rdfpub.iris import Iris  # noqa: E402
 from rdfpub.model import Record  # noqa: E402
-from rdfpub.pipeline import Prepared, Preparer  # noqa: E402
+from rdfpub.pipeline.preparation import Prepared, Preparer  # noqa: E402
 from rdfpub.settings import Settings  # noqa: E402
-from rdfpub.store import Store  # noqa: E402
-from rdfpub.store_channel import ChannelServer  # noqa: E402
+from rdfpub.store.embedded import Store  # noqa: E402
+from rdfpub.store.channel.owner import ChannelServer  # noqa: E402
 
 
 def _apply_times(store, batches: list[list], iris: Iris) -> list[float]:

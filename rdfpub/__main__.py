@@ -1,5 +1,5 @@
 """Entry point for `python -m rdfpub`."""
 
-from rdfpub.cli import main
+from rdfpub.cli.main import main
 
 raise SystemExit(main())

@@ -85,7 +85,7 @@ class Iris:
         return f"{self.base}/graph/withdrawn"
 
     def shared_graph(self) -> str:
-        """The graph of the things many records mention, each stated once (rdfpub/shared_graph.py);
+        """The graph of the things many records mention, each stated once (rdfpub/store/shared_graph.py);
         no record graph has this IRI, since article paths start with pubmed/, doi/ or article/."""
         return f"{self.base}/graph/shared"
 

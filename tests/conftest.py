@@ -7,11 +7,12 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from rdfpub import ingest
+from rdfpub.pipeline import ingest
 from rdfpub.settings import Settings
-from rdfpub.store import Store
-from rdfpub.stores import open_store
+from rdfpub.store.embedded import Store
+from rdfpub.store.opening import open_store
 from rdfpub.web import create_app
+
 from servers import SERVERS
 
 ROOT = Path(__file__).resolve().parent.parent

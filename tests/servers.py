@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from rdfpub.remote_store import RemoteStore
+from rdfpub.store.remote.client import RemoteStore
 
 OXIGRAPH = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
 VIRTUOSO, ISQL = shutil.which("virtuoso-t"), shutil.which("isql-vt") or shutil.which("isql")

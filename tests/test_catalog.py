@@ -5,10 +5,10 @@ import sqlite3
 
 import pytest
 
-from rdfpub import ingest
-from rdfpub.catalog import Catalog, CatalogReader, SearchTimeout, fts_query
-from rdfpub.catalog_entries import Entry
-from rdfpub.stores import open_store
+from rdfpub.pipeline import ingest
+from rdfpub.store.catalog import Catalog, CatalogReader, SearchTimeout, fts_query
+from rdfpub.store.catalog_entries import Entry
+from rdfpub.store.opening import open_store
 
 from conftest import DATA, SEEDS
 from test_ingest import BASELINE, SAMPLE, _variant

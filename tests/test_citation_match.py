@@ -1,11 +1,19 @@
-"""Each matching rule of rdfpub/citation_match.py, and the near misses that must not link."""
+"""Each matching rule of rdfpub/references/matching.py, and the near misses that must not link."""
 
 import pytest
 
-from rdfpub.citation_match import (CITATION_MATCH, IDENTIFIER_IN_TEXT, THRESHOLD, ArticleKey, best, family_key,
-                                   reference_key, score)
 from rdfpub.model import Article, Author, Journal, Pages, PartialDate
-from rdfpub.citation_match import article_key
+from rdfpub.references.matching import (
+    CITATION_MATCH,
+    IDENTIFIER_IN_TEXT,
+    THRESHOLD,
+    ArticleKey,
+    article_key,
+    best,
+    family_key,
+    reference_key,
+    score,
+)
 
 # The facts of the seed's one reference, and nothing else.
 KETAMINE = article_key(Article(

@@ -8,7 +8,7 @@ import sys
 import pytest
 from rdflib import Graph
 
-from rdfpub.cli import main
+from rdfpub.cli.main import main
 
 from conftest import DATA, SEED, SEEDS
 from servers import free_port
@@ -108,7 +108,7 @@ def test_not_pubmed_input_is_an_error_for_validate(tmp_path):
 
 
 def test_locked_store_is_a_clear_error(tmp_path, capsys):
-    from rdfpub.store import Store
+    from rdfpub.store.embedded import Store
     holder = Store(tmp_path / "store")
     assert main(["ingest", str(SEED), "--store", str(tmp_path / "store")]) == 2
     assert "locked" in capsys.readouterr().err

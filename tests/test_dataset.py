@@ -9,14 +9,15 @@ from fastapi.testclient import TestClient
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, OWL, RDF, VOID, XSD
 
-from conftest import BACKENDS, BASE, DATA, SEEDS, backend_settings, jsonld_graph
-from rdfpub import ingest
 from rdfpub.mapping.description import LINKSETS
+from rdfpub.pipeline import ingest
 from rdfpub.settings import Settings
-from rdfpub.store import Store
-from rdfpub.stores import open_store
+from rdfpub.store.embedded import Store
+from rdfpub.store.opening import open_store
 from rdfpub.web import create_app
 from rdfpub.web.dataset import CLASSES_QUERY, PROPERTIES_QUERY, entities_query, linkset_query
+
+from conftest import BACKENDS, BASE, DATA, SEEDS, backend_settings, jsonld_graph
 
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 DATASET = URIRef(f"{BASE}/dataset")

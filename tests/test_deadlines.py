@@ -9,12 +9,13 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from conftest import SEEDS
-from rdfpub import ingest
-from rdfpub.stores import open_store
+from rdfpub.pipeline import ingest
+from rdfpub.store.opening import open_store
 from rdfpub.web import create_app, dataset
 from rdfpub.web.deadlines import Busy, Deadline, DeadlinePassed, Timed, Work
 from rdfpub.web.describe import describe
+
+from conftest import SEEDS
 
 SEED = "http://localhost:8000/pubmed/30445512"
 

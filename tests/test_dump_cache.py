@@ -4,12 +4,13 @@ import threading
 
 import pytest
 
-from conftest import DATA, SEEDS
-from rdfpub import ingest
-from rdfpub.stores import open_store
+from rdfpub.pipeline import ingest
+from rdfpub.store.opening import open_store
 from rdfpub.vocab import PREFIXES
 from rdfpub.web import dump_cache
 from rdfpub.web.dump_cache import DumpCache
+
+from conftest import DATA, SEEDS
 
 VOCAB = "http://localhost:8000/vocab#"
 MORE = DATA / "tipplerow__pubmed__pubmed-lib__data__test__32048627.xml"

@@ -5,7 +5,7 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS
 
-from rdfpub.sparql_constraints import from_oxigraph
+from rdfpub.validation.sparql_constraints import from_oxigraph
 from rdfpub.vocab import C4O, CITO, FABIO, FRBR, PRISM
 
 SEED = URIRef("http://localhost:8000/pubmed/30445512")

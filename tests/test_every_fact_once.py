@@ -10,12 +10,13 @@ from fastapi.testclient import TestClient
 from rdflib import Graph, URIRef
 from rdflib.namespace import VOID
 
-from conftest import BACKENDS, BASE, DATA, DEVELOPMENT, SEEDS, backend_settings
-from rdfpub import ingest
 from rdfpub.model import Record
+from rdfpub.pipeline import ingest
 from rdfpub.sources import read_records
-from rdfpub.stores import open_store
+from rdfpub.store.opening import open_store
 from rdfpub.web import create_app
+
+from conftest import BACKENDS, BASE, DATA, DEVELOPMENT, SEEDS, backend_settings
 
 # Real records in every format rdfpub reads: PubMed XML, MEDLINE, abstract text, and the seed page.
 FIXTURES = [SEEDS] + sorted(p for p in DATA.iterdir() if p.is_file() and p.name != "README.md")

@@ -10,10 +10,11 @@ import pytest
 from fastapi.testclient import TestClient
 from rdflib import Graph
 
-from conftest import BASE, DATA, DEVELOPMENT, backend_settings
-from rdfpub import ingest
-from rdfpub.stores import open_store
+from rdfpub.pipeline import ingest
+from rdfpub.store.opening import open_store
 from rdfpub.web import create_app
+
+from conftest import BASE, DATA, DEVELOPMENT, backend_settings
 
 PMID = "http://purl.org/spar/fabio/hasPubMedId"
 BOOK = DATA / "JabRef__jabref__jablib__src__test__resources__org__jabref__logic__importer__fileformat__MedlineImporterTestNbib.xml"

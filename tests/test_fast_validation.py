@@ -9,7 +9,7 @@ from rdflib.namespace import RDF, XSD
 from rdfpub.iris import Iris
 from rdfpub.mapping import Mapper
 from rdfpub.sources import read_records
-from rdfpub.validation import Validator
+from rdfpub.validation.gate import Validator
 
 from conftest import BASE, DATA, SEED
 

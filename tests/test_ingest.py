@@ -12,13 +12,13 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from rdfpub import ingest
 from rdfpub.iris import Iris
 from rdfpub.mapping import Mapper
 from rdfpub.model import Record
+from rdfpub.pipeline import ingest
 from rdfpub.settings import Settings
-from rdfpub.store import Store
-from rdfpub.stores import open_store
+from rdfpub.store.embedded import Store
+from rdfpub.store.opening import open_store
 
 from conftest import BACKENDS, BASE, DATA
 

@@ -7,14 +7,15 @@ from fastapi.testclient import TestClient
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, RDFS, VOID
 
-from conftest import BACKENDS, BASE, DATA, SEEDS, backend_settings, jsonld_graph
-from rdfpub import ingest
+from rdfpub.pipeline import ingest
 from rdfpub.settings import Settings
-from rdfpub.store import Store
-from rdfpub.stores import open_store
+from rdfpub.store.embedded import Store
+from rdfpub.store.opening import open_store
 from rdfpub.vocab import CITO, DATACITE, FABIO, PRO
 from rdfpub.web import create_app, describe
 from rdfpub.web.formats import choose
+
+from conftest import BACKENDS, BASE, DATA, SEEDS, backend_settings, jsonld_graph
 
 SEED = f"{BASE}/pubmed/30445512"
 ARTICLE = f"{BASE}/pubmed/31687927"  # eLife, with ORCID authors, affiliations and references

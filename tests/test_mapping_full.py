@@ -11,7 +11,7 @@ from rdfpub.iris import Iris
 from rdfpub.mapping import Mapper
 from rdfpub.settings import NLM_TERMS
 from rdfpub.sources import read_records
-from rdfpub.validation import Validator
+from rdfpub.validation.gate import Validator
 from rdfpub.vocab import BIRO, C4O, DATACITE, FABIO, FRBR, LITERAL, OCO, PRISM, PRO
 
 from conftest import BASE, DATA

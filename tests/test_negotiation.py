@@ -2,7 +2,7 @@
 
 import pytest
 
-from rdfpub.negotiation import GRAPH_TYPES, RESULTS_TYPES, negotiate, parse_accept
+from rdfpub.web.negotiation import GRAPH_TYPES, RESULTS_TYPES, negotiate, parse_accept
 
 RESULTS = list(RESULTS_TYPES)
 GRAPHS = list(GRAPH_TYPES)

@@ -2,9 +2,9 @@
 
 import shutil
 
-from rdfpub import ingest
-from rdfpub.pipeline import input_files
-from rdfpub.stores import open_store
+from rdfpub.pipeline import ingest
+from rdfpub.pipeline.preparation import input_files
+from rdfpub.store.opening import open_store
 
 from conftest import SEED
 

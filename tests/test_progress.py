@@ -3,7 +3,7 @@
 import io
 import re
 
-from rdfpub.progress import Progress
+from rdfpub.cli.progress import Progress
 
 
 class Clock:

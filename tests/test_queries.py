@@ -5,12 +5,12 @@ from pathlib import Path
 
 import pytest
 
-from rdfpub import ingest
 from rdfpub.model import Record
+from rdfpub.pipeline import ingest
 from rdfpub.settings import Settings
 from rdfpub.sources import read_records
-from rdfpub.store import Store
-from rdfpub.stores import open_store
+from rdfpub.store.embedded import Store
+from rdfpub.store.opening import open_store
 
 from conftest import BASE, DATA, SEEDS
 

@@ -3,7 +3,7 @@
 import pytest
 
 from rdfpub.errors import QueryRejected
-from rdfpub.web.query_guard import MAX_NESTING, MAX_QUERY_CHARS, check_query
+from rdfpub.sparql.guard import MAX_NESTING, MAX_QUERY_CHARS, check_query
 
 
 @pytest.mark.parametrize("query", [
@@ -45,7 +45,7 @@ def test_long_query_is_refused():
 
 
 def test_operator_chains_are_refused():
-    from rdfpub.web.query_guard import MAX_OPERATORS
+    from rdfpub.sparql.guard import MAX_OPERATORS
     with pytest.raises(QueryRejected, match="operators"):
         check_query("ASK { FILTER(" + "1+" * (MAX_OPERATORS + 1) + "1 > 0) }")
     check_query("SELECT * { ?s ex:a-b-c-d ?o FILTER(?o > 1 && ?o != 3) }")
@@ -57,7 +57,7 @@ def test_operator_chains_are_refused():
     ("SELECT * { ?s ?p ?o }", False), ('ASK { ?s ?p "DROP ALL" }', False), ("# DROP\nASK {}", False),
 ])
 def test_updates_are_recognised(query, expected):
-    from rdfpub.web.query_guard import is_update
+    from rdfpub.sparql.guard import is_update
     assert is_update(query) is expected
 
 
@@ -66,7 +66,7 @@ def test_updates_are_recognised(query, expected):
     ("SELECT ?from { ?from ex:FROM 'FROM' }", False), ("SELECT * { ?s ?p <http://x/FROM> }", False),
 ])
 def test_dataset_clause_is_recognised(query, expected):
-    from rdfpub.web.query_guard import has_dataset_clause
+    from rdfpub.sparql.guard import has_dataset_clause
     assert has_dataset_clause(query) is expected
 
 
@@ -152,7 +152,7 @@ def test_the_spec_reading_of_escapes_is_checked_too():
 def test_service_in_an_unreadable_spec_reading_is_refused():
     # Read with its escapes replaced the query is not SPARQL to the lexer (a backtick), yet holds SERVICE.
     query = 'SELECT * { ?s ?p "\\u0022 SERVICE <http://127.0.0.1:9/> {} \\u0060" }'
-    from rdfpub.sparql_tokens import spec_reading, tokens
+    from rdfpub.sparql.lexer import spec_reading, tokens
     assert not any(token.text == "SERVICE" for token in tokens(query))  # as Oxigraph reads it: a string
     with pytest.raises(QueryRejected):
         tokens(spec_reading(query))  # as section 19.2 reads it: not even SPARQL
@@ -171,7 +171,7 @@ LONG_CHAINS = [
 @pytest.mark.parametrize("query", LONG_CHAINS)
 def test_long_chains_of_clauses_are_refused(query):
     """Chains that nest the engine's algebra as deep as they are long (each of these crashed a worker)."""
-    from rdfpub.web.query_guard import MAX_CLAUSES
+    from rdfpub.sparql.guard import MAX_CLAUSES
     with pytest.raises(QueryRejected, match=f"clauses; the limit is {MAX_CLAUSES:,}"):
         check_query(query)
 

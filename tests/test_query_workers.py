@@ -8,8 +8,8 @@ import signal
 
 import pytest
 
-from rdfpub import ingest
-from rdfpub.stores import open_store
+from rdfpub.pipeline import ingest
+from rdfpub.store.opening import open_store
 from rdfpub.web import result_writers
 from rdfpub.web.query_workers import QueryFailed, QueryPool
 

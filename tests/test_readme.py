@@ -4,7 +4,7 @@ import re
 from dataclasses import fields
 from pathlib import Path
 
-from rdfpub.cli import COMMANDS
+from rdfpub.cli.main import COMMANDS
 from rdfpub.settings import ENV_PREFIX, Settings
 
 ROOT = Path(__file__).resolve().parent.parent

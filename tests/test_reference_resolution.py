@@ -4,8 +4,8 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from rdfpub import ingest
-from rdfpub.stores import open_store
+from rdfpub.pipeline import ingest
+from rdfpub.store.opening import open_store
 from rdfpub.web import create_app
 
 from conftest import BASE, SEED
@@ -117,7 +117,8 @@ def test_target_and_reference_in_one_batch(fresh_settings):
 def test_resolve_references_links_a_store_filled_before_resolution(fresh_settings, monkeypatch, capsys):
     import gc
 
-    from rdfpub import cli, reference_resolution
+    from rdfpub.cli import main as cli
+    from rdfpub.references import resolution as reference_resolution
 
     store = open_store(fresh_settings)
     with monkeypatch.context() as patch:  # as a store filled by an rdfpub that did not resolve
@@ -147,7 +148,7 @@ def test_a_run_stopped_mid_batch_has_the_next_run_make_the_index_anew(fresh_sett
     resolve (as one killed before its index committed), so the index knows nothing of the records."""
     import gc
 
-    from rdfpub import reference_resolution
+    from rdfpub.references import resolution as reference_resolution
 
     store = open_store(fresh_settings)
     with monkeypatch.context() as patch:
@@ -191,7 +192,7 @@ def test_a_replaced_citing_record_keeps_its_link(fresh_settings, tmp_path):
 
 
 def test_resolve_references_needs_a_store(tmp_path, capsys):
-    from rdfpub import cli
+    from rdfpub.cli import main as cli
 
     assert cli.main(["resolve-references", "--store", str(tmp_path / "none")]) == 2
     assert "there is no store" in capsys.readouterr().err

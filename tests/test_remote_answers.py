@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from rdfpub.remote_answers import boolean_from_table, query_form
+from rdfpub.store.remote.answers import boolean_from_table, query_form
 
 
 @pytest.mark.parametrize(("query", "form"), [

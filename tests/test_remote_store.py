@@ -13,13 +13,14 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Graph
 
-from conftest import BASE, DATA, backend_settings
-from rdfpub import ingest
 from rdfpub.errors import StoreError
-from rdfpub.remote_store import AnswerCut, RemoteStore
+from rdfpub.pipeline import ingest
 from rdfpub.settings import Settings
-from rdfpub.store import GraphWrite
-from rdfpub.stores import open_store
+from rdfpub.store.embedded import GraphWrite
+from rdfpub.store.opening import open_store
+from rdfpub.store.remote.client import AnswerCut, RemoteStore
+
+from conftest import BASE, DATA, backend_settings
 from servers import SERVERS, free_port, rdfpub_server, remote_store
 
 SAMPLE = DATA / "tipplerow__pubmed__pubmed-lib__data__test__pubmed_sample.xml"

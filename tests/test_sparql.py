@@ -360,7 +360,7 @@ def test_an_escape_cannot_hide_a_service_call(client):
 
 
 def test_a_query_over_the_length_limit_is_413(client):
-    from rdfpub.web.query_guard import MAX_QUERY_CHARS
+    from rdfpub.sparql.guard import MAX_QUERY_CHARS
     query = "ASK {}" + " " * MAX_QUERY_CHARS
     response = client.post("/sparql", data={"query": query})
     assert response.status_code == 413 and "characters long" in response.text

@@ -97,8 +97,9 @@ def test_example_queries_answer_with_rows(client, seeded_store):
 
 
 def test_example_queries_answer_with_rows_on_other_data(fresh_settings):
-    from rdfpub import ingest
-    from rdfpub.stores import open_store
+    from rdfpub.pipeline import ingest
+    from rdfpub.store.opening import open_store
+
     from conftest import DATA
     store = open_store(fresh_settings)
     ingest.run([DATA / "tipplerow__pubmed__pubmed-lib__data__test__pubmed20n0001.xml.gz",

@@ -1,12 +1,12 @@
 """The embedded Oxigraph store on disk: one graph per record, atomic replacement, union queries, dumps."""
 
-import pytest
 import pyoxigraph as ox
+import pytest
 import rdflib
 from rdflib import Graph, Literal, URIRef
 
 from rdfpub.errors import StoreError
-from rdfpub.store import Store
+from rdfpub.store.embedded import Store
 
 EX = "http://example.org/"
 
@@ -95,7 +95,7 @@ def test_dump_writes_prefixes_once(seeded_store):
 
 
 def test_dump_of_a_big_graph_streams_in_chunks(tmp_path, monkeypatch):
-    monkeypatch.setattr("rdfpub.store._QUADS_PER_CHUNK", 100)
+    monkeypatch.setattr("rdfpub.store.embedded._QUADS_PER_CHUNK", 100)
     store = Store(tmp_path / "s")
     store.replace_graph(f"{EX}big", _graph(*(f"v{index}" for index in range(450))))
     for index in range(50):
@@ -107,7 +107,7 @@ def test_dump_of_a_big_graph_streams_in_chunks(tmp_path, monkeypatch):
 
 
 def test_terms_convert_to_oxigraph():
-    from rdfpub.rdf_terms import to_oxigraph
+    from rdfpub.store.rdf_terms import to_oxigraph
     assert to_oxigraph(Literal("x", lang="en")) == ox.Literal("x", language="en")
     assert to_oxigraph(URIRef(EX)) == ox.NamedNode(EX)
     with pytest.raises(TypeError):

@@ -8,14 +8,15 @@ from multiprocessing.connection import Client
 
 import pytest
 
-from conftest import DATA, SEEDS
-from rdfpub import ingest
-from rdfpub.channel_store import ChannelStore
 from rdfpub.errors import StoreError
+from rdfpub.pipeline import ingest
 from rdfpub.settings import Settings
-from rdfpub.store import Store
-from rdfpub.store_channel import ChannelServer, announcement_path
-from rdfpub.stores import open_store
+from rdfpub.store.channel.client import ChannelStore
+from rdfpub.store.channel.owner import ChannelServer, announcement_path
+from rdfpub.store.embedded import Store
+from rdfpub.store.opening import open_store
+
+from conftest import DATA, SEEDS
 
 MORE = DATA / "tipplerow__pubmed__pubmed-lib__data__test__pubmed_sample.xml"
 
@@ -104,7 +105,7 @@ def test_a_closed_channel_is_no_longer_announced(owned):
 def test_a_batch_in_one_transaction_writes_what_a_bulk_load_writes(tmp_path, fresh_settings):
     """The owner's one-update writes (Store.atomic_writes) against the bulk load, on the same prepared batches."""
     from rdfpub.iris import Iris
-    from rdfpub.pipeline import Prepared, Preparer
+    from rdfpub.pipeline.preparation import Prepared, Preparer
 
     iris = Iris(fresh_settings.base_iri)
     preparer = Preparer(fresh_settings)

@@ -4,8 +4,8 @@ from dataclasses import replace
 
 import pytest
 
-from rdfpub import ingest
-from rdfpub.stores import BaseMismatch, base_of, minted_base, open_minted, open_store
+from rdfpub.pipeline import ingest
+from rdfpub.store.opening import BaseMismatch, base_of, minted_base, open_minted, open_store
 
 from conftest import BACKENDS, SEEDS
 

@@ -6,11 +6,12 @@ import pytest
 from fastapi.testclient import TestClient
 from markupsafe import Markup
 
-from conftest import SEED
-from rdfpub import ingest
-from rdfpub.stores import open_store
+from rdfpub.pipeline import ingest
+from rdfpub.store.opening import open_store
 from rdfpub.web import create_app
 from rdfpub.web.text_direction import FSI, PDI, isolate
+
+from conftest import SEED
 
 RLO, PDF, LRI = "\u202e", "\u202c", "\u2067"
 

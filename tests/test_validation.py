@@ -7,7 +7,7 @@ from rdflib.namespace import DCTERMS, RDF, XSD
 from rdfpub.iris import Iris
 from rdfpub.mapping import Mapper
 from rdfpub.sources import read_records
-from rdfpub.validation import Validator
+from rdfpub.validation.gate import Validator
 from rdfpub.vocab import C4O, CITO, DATACITE, FABIO, FRBR, LITERAL, PRISM
 
 from conftest import BASE, SEED

@@ -4,8 +4,9 @@ import threading
 
 import pytest
 
-from rdfpub.remote_store import RemoteStore
-from rdfpub.writer_lock import LOCK_GRAPH, WriterLock
+from rdfpub.store.remote.client import RemoteStore
+from rdfpub.store.writer_lock import LOCK_GRAPH, WriterLock
+
 from servers import SERVERS, remote_store
 
 COUNTER = "<urn:test:counter>"
@@ -59,7 +60,7 @@ def test_a_dead_writers_ticket_stops_counting(server, monkeypatch):
     store = remote_store(server)
     dead = WriterLock(store, "dead")
     dead.acquire()  # and never released
-    monkeypatch.setattr("rdfpub.writer_lock.LEASE", 1)
+    monkeypatch.setattr("rdfpub.store.writer_lock.LEASE", 1)
     living = WriterLock(store, "living")
     with living:  # would wait for ever if the dead ticket still counted
         assert living.ticket == dead.ticket + 1

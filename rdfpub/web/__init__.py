@@ -5,15 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import FastAPI, Request
-from fastapi.responses import PlainTextResponse
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import PlainTextResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader
 
 from rdfpub import __version__
 from rdfpub.iris import Iris
 from rdfpub.settings import Settings
-from rdfpub.store import Store
+from rdfpub.store.embedded import Store
 from rdfpub.vocab import PREFIXES
 from rdfpub.web import browse, dataset, dumps, landing, linked_data, site_assets, sparql
 from rdfpub.web.deadlines import Busy

@@ -10,13 +10,13 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
-from rdfpub.catalog import MAX_WORDS, SearchTimeout
 from rdfpub.iris import MESH, Iris
-from rdfpub.negotiation import negotiate
+from rdfpub.store.catalog import MAX_WORDS, SearchTimeout
 from rdfpub.web.catalogs import IndexNotReady, reader
 from rdfpub.web.deadlines import Timed, app_work
 from rdfpub.web.describe import exists, names
 from rdfpub.web.documents import error_page
+from rdfpub.web.negotiation import negotiate
 from rdfpub.web.pages import local_href, mesh_ui
 
 router = APIRouter()

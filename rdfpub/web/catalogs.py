@@ -1,4 +1,4 @@
-"""The search and listing index the pages read: the embedded store's own (rdfpub/catalog.py), or, over a
+"""The search and listing index the pages read: the embedded store's own (rdfpub/store/catalog.py), or, over a
 store server, one this front builds from the store in the background and builds again when the store changes."""
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from rdfpub.catalog import Catalog, CatalogReader
 from rdfpub.iris import Iris
+from rdfpub.store.catalog import Catalog, CatalogReader
 
 logger = logging.getLogger(__name__)
 
@@ -109,7 +109,7 @@ def reader(app: FastAPI) -> CatalogReader:
     if catalog is not None:
         return CatalogReader(catalog.path, state.settings.query_timeout)
     if getattr(state.store, "path", None) is not None:
-        raise IndexNotReady("this store was opened without its search index (rdfpub.stores.open_store "
+        raise IndexNotReady("this store was opened without its search index (rdfpub.store.opening.open_store "
                             "attaches it)", soon=False)
     start(app)
     index = state.remote_index

@@ -9,7 +9,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF
 
 from rdfpub.iris import Iris
 from rdfpub.mapping.description import LINKSETS, DatasetStats, Distribution, dataset_graph
-from rdfpub.store import Store
+from rdfpub.store.embedded import Store
 from rdfpub.vocab import FABIO
 from rdfpub.web.deadlines import app_work
 from rdfpub.web.documents import Document, respond
@@ -43,7 +43,7 @@ def entities_query(uri_space: str) -> str:
 
 
 CLASSES_QUERY = f"SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s <{RDF.type}> ?c }} GROUP BY ?c ORDER BY ?c"
-# Each triple is in one graph only (rdfpub/shared_graph.py), so the union's rows are distinct triples.
+# Each triple is in one graph only (rdfpub/store/shared_graph.py), so the union's rows are distinct triples.
 PROPERTIES_QUERY = "SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p ORDER BY ?p"
 
 

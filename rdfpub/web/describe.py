@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 from rdflib.namespace import DCTERMS, FOAF, RDFS
 
-from rdfpub.store import Store
+from rdfpub.store.embedded import Store
 from rdfpub.vocab import CITO, DATACITE, FABIO, FRAPO, FRBR, PRISM, PRO
 
 PAGE_SIZE = 100

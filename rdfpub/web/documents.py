@@ -9,9 +9,9 @@ import pyoxigraph as ox
 from fastapi import Request
 from fastapi.responses import PlainTextResponse, Response
 
-from rdfpub.negotiation import negotiate
 from rdfpub.web.formats import FORMATS, choose, content_type, empty_document, serialize
 from rdfpub.web.jsonld import compact
+from rdfpub.web.negotiation import negotiate
 
 _NAMES = {"ttl": "Turtle", "html": "HTML", "jsonld": "JSON-LD", "nt": "N-Triples", "rdf": "RDF/XML"}
 

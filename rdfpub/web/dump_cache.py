@@ -27,7 +27,7 @@ from pathlib import Path
 
 from rdflib.namespace import PROV
 
-from rdfpub.store import Store
+from rdfpub.store.embedded import Store
 
 # file name -> (store dump format, media type, gzipped)
 DUMPS: dict[str, tuple[str, str, bool]] = {

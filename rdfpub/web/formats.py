@@ -8,8 +8,8 @@ import re
 import pyoxigraph as ox
 from rdflib import Graph
 
-from rdfpub.negotiation import negotiate
-from rdfpub.rdf_terms import to_oxigraph
+from rdfpub.store.rdf_terms import to_oxigraph
+from rdfpub.web.negotiation import negotiate
 
 # extension -> (media type, pyoxigraph format or None for HTML). The first RDF type is the default
 # for clients that accept anything (curl, */*); browsers name text/html explicitly and get HTML.

@@ -9,11 +9,11 @@ import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse, Response
 
-from rdfpub.catalog import SearchTimeout
 from rdfpub.identifiers import normalize_doi, normalize_pmcid, normalize_pmid
 from rdfpub.iris import Iris
 from rdfpub.mapping.description import document_graph
 from rdfpub.mapping.vocabulary import vocabulary_graph
+from rdfpub.store.catalog import SearchTimeout
 from rdfpub.vocab import FABIO, PRISM
 from rdfpub.web import catalogs
 from rdfpub.web.deadlines import Timed, app_work

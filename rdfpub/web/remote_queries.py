@@ -18,8 +18,8 @@ import httpx
 import pyoxigraph as ox
 from starlette.concurrency import run_in_threadpool
 
-from rdfpub.remote_answers import RemoteTriples, parse_answer
-from rdfpub.remote_store import FORM_HEADERS, UNION, RemoteStore
+from rdfpub.store.remote.answers import RemoteTriples, parse_answer
+from rdfpub.store.remote.client import FORM_HEADERS, UNION, RemoteStore
 from rdfpub.web.query_workers import QueryFailed
 from rdfpub.web.result_writers import Spool, write_result
 

@@ -12,7 +12,7 @@ XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 
 # Counted once per checkpoint by a worker (under the query deadline like any query).
 STATS_QUERIES = {
-    # Each triple is in one graph only (rdfpub/shared_graph.py): counting quads counts triples.
+    # Each triple is in one graph only (rdfpub/store/shared_graph.py): counting quads counts triples.
     "triples": "SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }",
     # A record graph states its own provenance; other graphs (an ingest's writer lock, a server's
     # own) do not, and an empty graph a server keeps listed has no triple to match.

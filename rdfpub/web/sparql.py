@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-
 import logging
 import os
 import time
@@ -19,11 +18,11 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect
 
 from rdfpub.errors import QueryRejected, QueryTooLarge
-from rdfpub.negotiation import RESULTS_TYPES, negotiate
+from rdfpub.sparql.guard import check_query, has_dataset_clause, is_update
 from rdfpub.web import catalogs, service_description
-from rdfpub.web.query_guard import check_query, has_dataset_clause, is_update
-from rdfpub.web.query_workers import QueryFailed, QueryPool
 from rdfpub.web.deadlines import app_work
+from rdfpub.web.negotiation import RESULTS_TYPES, negotiate
+from rdfpub.web.query_workers import QueryFailed, QueryPool
 from rdfpub.web.remote_queries import RemoteQueryPool
 from rdfpub.web.sparql_request import ProtocolError, read_only, read_query_request, result_formats
 
@@ -91,7 +90,7 @@ async def lifespan(app: FastAPI):
         app.state.query_pool = None
         if getattr(app.state, "work", None) is not None:  # the page threads (rdfpub/web/deadlines.py)
             app.state.work.close()
-        # Whatever serves beside the app ends with it (rdfpub/serving_channel.py): uvicorn raises a
+        # Whatever serves beside the app ends with it (rdfpub/cli/serving_channel.py): uvicorn raises a
         # SIGTERM again once the app has shut down, so code after uvicorn.run may never run.
         for close in getattr(app.state, "closers", []):
             close()

@@ -7,7 +7,7 @@ from urllib.parse import parse_qsl
 
 from fastapi import Request
 
-from rdfpub.negotiation import ALIASES, GRAPH_TYPES, RESULTS_TYPES, negotiate
+from rdfpub.web.negotiation import ALIASES, GRAPH_TYPES, RESULTS_TYPES, negotiate
 
 # Names a client may give a format by in ?format= (or ?output=, ?results=, which some clients send
 # instead or as well), beside the media types themselves. A name means a results format for SELECT

@@ -1,0 +1,1 @@
+"""The ingest path: a record prepared (mapped, validated), ordered, published; whole runs; validate reports."""
