@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from generate import HEADER, _REFERENCES, templates  # noqa: E402
 from resolve_references import citation, records  # noqa: E402
 
-from rdfpub import ingest  # noqa: E402
+from rdfpub.pipeline import ingest  # noqa: E402
 from rdfpub.settings import Settings  # noqa: E402
 from rdfpub.store.opening import open_store  # noqa: E402
 
