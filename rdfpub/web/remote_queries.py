@@ -15,7 +15,6 @@ import time
 from urllib.parse import urlencode
 
 import httpx
-import pyoxigraph as ox
 from starlette.concurrency import run_in_threadpool
 
 from rdfpub.store.remote.answers import RemoteTriples, parse_answer
