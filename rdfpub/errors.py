@@ -37,6 +37,10 @@ class StoreError(RdfpubError):
     """The store cannot be opened or written (locked by another process, bad directory)."""
 
 
+class StoreLocked(StoreError):
+    """The embedded store is open in another process (or this one), which holds its directory's lock."""
+
+
 class QueryRejected(RdfpubError):
     """A SPARQL request refused before it reaches the engine (syntax, SERVICE, size, depth)."""
 

@@ -155,7 +155,7 @@ class Catalog:
         counted = self._db.execute(f"SELECT kind, target FROM links WHERE record = ? AND kind IN {COUNTED}",
                                    (record,)).fetchall()
         self._db.executemany("UPDATE counts SET n = n - 1 WHERE kind = ? AND target = ?", counted)
-        self._db.execute("DELETE FROM counts WHERE n <= 0")
+        self._db.executemany("DELETE FROM counts WHERE kind = ? AND target = ? AND n <= 0", counted)
         self._db.execute("DELETE FROM links WHERE record = ?", (record,))
         self._db.execute("DELETE FROM records WHERE id = ?", (record,))
 

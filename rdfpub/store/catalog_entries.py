@@ -25,6 +25,10 @@ PREDICATES = (TOPIC, TITLE, DATE, YEAR, PART_OF, SUBJECT, ROLE, HELD_BY)
 _MARKS = tuple(f"> <{predicate}> " for predicate in PREDICATES)
 
 JournalOf = Callable[[str], "str | None"]
+# A record graph ?g in SPARQL, inside GRAPH ?g { }: each states its own provenance (?t) and names its
+# article (?a) (rdfpub/mapping/__init__.py).
+RECORD_PATTERN = ("?g <http://xmlns.com/foaf/0.1/primaryTopic> ?a ; "
+                  "<http://www.w3.org/ns/prov#generatedAtTime> ?t")
 
 
 @dataclass

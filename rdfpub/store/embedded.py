@@ -11,11 +11,11 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph
 
-from rdfpub.errors import StoreError
+from rdfpub.errors import StoreError, StoreLocked
 from rdfpub.store.catalog import Catalog
 from rdfpub.store.catalog_entries import Entry, entry_of_ntriples, entry_of_stored
 from rdfpub.store.rdf_terms import DUMP_FORMATS, serialize_chunk, to_ntriples
-from rdfpub.store.shared_graph import GraphWrite, Operation, Plan, collect_dead, last_operation_per_graph, plan
+from rdfpub.store.shared_graph import GraphWrite, Operation, Plan, collect_dead, plan
 from rdfpub.vocab import PREFIXES
 
 _QUADS_PER_CHUNK = 50_000
@@ -52,7 +52,7 @@ class Store:
         except OSError as error:
             message = str(error)
             if "lock" in message.lower():
-                raise StoreError(
+                raise StoreLocked(
                     f"the store at {self.path} is locked: another process (or this one) has it open; "
                     "stop that process, or give this one another --store") from None
             raise StoreError(f"cannot open the store at {self.path}: {message}") from None
@@ -126,11 +126,10 @@ class Store:
             return
         # The index learns which records are changing before the store does, and what they became
         # after: a run killed in between leaves them pending, to be read again (attach_catalog).
-        final = last_operation_per_graph(operations)
-        self.catalog.begin(final)
+        self.catalog.begin(batch.final)
         self._execute(batch, shared, withdrawn)
         self.catalog.finish({graph: entry_of_ntriples(graph, write.ntriples, self.catalog.journal_of)
-                             if write is not None else None for graph, write in final.items()})
+                             if write is not None else None for graph, write in batch.final.items()})
 
     def _execute(self, batch: Plan, shared: str | None, withdrawn: str | None = None) -> None:
         removals = [f"DROP SILENT GRAPH <{iri}>" for iri in batch.drop]

@@ -7,17 +7,17 @@ from dataclasses import replace
 
 import pyoxigraph as ox
 
-from rdfpub.errors import RdfpubError, StoreError
+from rdfpub.errors import RdfpubError, StoreLocked
 from rdfpub.iris import ARTICLE_ROOTS, Iris
 from rdfpub.settings import Settings, is_remote
 from rdfpub.store.catalog import Catalog
+from rdfpub.store.catalog_entries import RECORD_PATTERN
 from rdfpub.store.channel.client import ChannelStore
 from rdfpub.store.embedded import Store
 from rdfpub.store.remote.client import RemoteStore
 
-# Any record graph: each states its own provenance and names its article (rdfpub/mapping/__init__.py).
-_A_RECORD = ("SELECT ?g ?a WHERE { GRAPH ?g { ?g <http://xmlns.com/foaf/0.1/primaryTopic> ?a ; "
-             "<http://www.w3.org/ns/prov#generatedAtTime> ?t } } LIMIT 1")
+# Any record graph.
+_A_RECORD = f"SELECT ?g ?a WHERE {{ GRAPH ?g {{ {RECORD_PATTERN} }} }} LIMIT 1"
 
 
 class BaseMismatch(RdfpubError):
@@ -36,8 +36,8 @@ def open_store(settings: Settings, index: bool = True, through_owner: bool = Fal
                            withdrawn_graph=iris.withdrawn_graph())
     try:
         store = Store(settings.store, shared_graph=iris.shared_graph(), withdrawn_graph=iris.withdrawn_graph())
-    except StoreError as error:
-        held = ChannelStore.connect(settings.store) if through_owner and "locked" in str(error) else None
+    except StoreLocked:
+        held = ChannelStore.connect(settings.store) if through_owner else None
         if held is None:
             raise
         return held
@@ -78,9 +78,7 @@ def minted_base(store: Store | RemoteStore) -> str | None:
 def holds_records_under(store: Store | RemoteStore, base: str) -> bool:
     """True when the store holds a record minted under `base` (a store server may hold other datasets)."""
     prefix = ox.Literal(Iris(base).record_graphs())
-    return bool(store.query("ASK { GRAPH ?g { ?g <http://xmlns.com/foaf/0.1/primaryTopic> ?a ; "
-                            "<http://www.w3.org/ns/prov#generatedAtTime> ?t } "
-                            f"FILTER(STRSTARTS(STR(?g), {prefix})) }}"))
+    return bool(store.query(f"ASK {{ GRAPH ?g {{ {RECORD_PATTERN} }} FILTER(STRSTARTS(STR(?g), {prefix})) }}"))
 
 
 def rebase(settings: Settings, store: Store | RemoteStore, base: str) -> tuple[Settings, Store | RemoteStore]:
@@ -105,17 +103,14 @@ def open_minted(settings: Settings, base_given: bool, index: bool = True,
     embedded store's search and listing index is attached (a command that only reads needs none)."""
     store = open_store(settings, index=False, through_owner=through_owner)
     minted = settings.base_iri if base_given and holds_records_under(store, settings.base_iri) else minted_base(store)
-    if minted is None or minted == settings.base_iri:
-        if index:
-            attach_index(store, Iris(settings.base_iri))
-        return settings, store
-    if base_given:
-        getattr(store, "close", lambda: None)()
-        raise BaseMismatch(
-            f"the store at {settings.store} holds records minted under {minted}, but the base IRI given "
-            f"(--base-iri or RDFPUB_BASE_IRI) is {settings.base_iri}: leave the base out to use the "
-            f"store's, or give another --store (an empty one) to publish under {settings.base_iri}")
-    settings, store = rebase(settings, store, minted)
+    if minted is not None and minted != settings.base_iri:
+        if base_given:
+            getattr(store, "close", lambda: None)()
+            raise BaseMismatch(
+                f"the store at {settings.store} holds records minted under {minted}, but the base IRI given "
+                f"(--base-iri or RDFPUB_BASE_IRI) is {settings.base_iri}: leave the base out to use the "
+                f"store's, or give another --store (an empty one) to publish under {settings.base_iri}")
+        settings, store = rebase(settings, store, minted)
     if index:
-        attach_index(store, Iris(minted))
+        attach_index(store, Iris(settings.base_iri))
     return settings, store

@@ -87,7 +87,8 @@ class Reader(Protocol):
 class Plan:
     """What one batch does: first record graphs to drop, shared things whose triples all go and
     shared triples to delete; then N-Triples lines to load, by graph (record graphs, then the
-    shared graph), and the subjects of what the load adds to the shared graph."""
+    shared graph), and the subjects of what the load adds to the shared graph. `final` is each record
+    graph's last operation (last_operation_per_graph), whose graphs `drop` lists."""
 
     drop: list[str] = field(default_factory=list)
     dead: list[ox.NamedNode] = field(default_factory=list)
@@ -95,6 +96,7 @@ class Plan:
     reburied: list[str] = field(default_factory=list)  # record graphs whose tombstone is rewritten
     load: dict[str, list[str]] = field(default_factory=dict)
     shared_subjects: list[str] = field(default_factory=list)
+    final: dict[str, GraphWrite | None] = field(default_factory=dict)
 
     def nquads(self) -> str:
         return "\n".join(line[:-1] + f"<{graph}> ." for graph, lines in self.load.items() for line in lines)
@@ -111,7 +113,7 @@ def plan(reader: Reader, operations: list[Operation], shared: str | None, withdr
     if shared is None and any(write.shared or write.about_works for write in writes):
         raise ValueError("these records add to the shared graph: name it (Iris.shared_graph())")
     result = Plan(drop=list(final), load={write.graph_iri: [line for line in write.ntriples.split("\n") if line]
-                                          for write in writes})
+                                          for write in writes}, final=final)
     tombstones = {op.graph_iri: op for op in operations if isinstance(op, Tombstone)}
     if tombstones:
         if withdrawn is None:

@@ -13,13 +13,13 @@ from fastapi import FastAPI
 
 from rdfpub.iris import Iris
 from rdfpub.store.catalog import Catalog, CatalogReader
+from rdfpub.store.catalog_entries import RECORD_PATTERN
 
 logger = logging.getLogger(__name__)
 
 # How often a front asks a store server whether its records changed (their count and newest time).
 REFRESH_SECONDS = 600.0
-_CHANGED = ("SELECT (COUNT(?t) AS ?n) (MAX(?t) AS ?latest) WHERE { GRAPH ?g { ?g "
-            "<http://xmlns.com/foaf/0.1/primaryTopic> ?a ; <http://www.w3.org/ns/prov#generatedAtTime> ?t } }")
+_CHANGED = f"SELECT (COUNT(?t) AS ?n) (MAX(?t) AS ?latest) WHERE {{ GRAPH ?g {{ {RECORD_PATTERN} }} }}"
 
 
 class IndexNotReady(Exception):

@@ -19,6 +19,7 @@ import shutil
 import tempfile
 import threading
 from collections.abc import Callable
+from contextlib import nullcontext
 from multiprocessing import AuthenticationError
 from multiprocessing.connection import Connection, Listener, answer_challenge, deliver_challenge
 from pathlib import Path
@@ -130,7 +131,8 @@ class ChannelServer:
                         self.write_lock.release()
                         connection.send(("ok", None))
                     elif verb in ("apply", "update"):  # a batch, or its resolved references' links
-                        with _held(self.write_lock, already=locked), self.apply_lock:
+                        # The write lock unless this client holds it already, then the apply lock.
+                        with nullcontext() if locked else self.write_lock, self.apply_lock:
                             getattr(self.store, verb)(*args)
                         wrote = True
                         connection.send(("ok", None))
@@ -157,21 +159,6 @@ class ChannelServer:
             connection.close()
             if wrote:  # a client killed mid-run: what it committed is whole, and now counted
                 self.on_changed()
-
-
-class _held:
-    """Holds `lock` for a block unless the caller already holds it."""
-
-    def __init__(self, lock: threading.Lock, already: bool):
-        self.lock, self.already = lock, already
-
-    def __enter__(self) -> None:
-        if not self.already:
-            self.lock.acquire()
-
-    def __exit__(self, *exc) -> None:
-        if not self.already:
-            self.lock.release()
 
 
 # The reads a client may ask for, by name: what the Publisher and the opening of a store ask.

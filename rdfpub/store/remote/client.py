@@ -137,7 +137,8 @@ class RemoteStore:
 
     def _put_graphs(self, batch: Plan, reburials: list[str], removals: list[str]) -> None:
         """The shared and withdrawn graphs' additions first, then each record graph, then what goes."""
-        others = {graph: lines for graph, lines in batch.load.items() if graph not in batch.drop}
+        dropped = set(batch.drop)
+        others = {graph: lines for graph, lines in batch.load.items() if graph not in dropped}
         if others or reburials:
             self.update(" ;\n".join(reburials + ([_insert(others)] if others else [])))
         for iri in batch.drop:
@@ -197,9 +198,12 @@ class RemoteStore:
         rows = self.query(f"SELECT ?g ?file WHERE {{ GRAPH <{self.withdrawn_graph}> {{ {branches} }} }}")
         return {row["g"].value: row["file"].value for row in rows}
 
+    def _not_records(self) -> list[str]:
+        """The dataset's graphs that hold no record: the shared graph and the withdrawn graph, where named."""
+        return [graph for graph in (self.shared_graph, self.withdrawn_graph) if graph]
+
     def _records_only(self) -> str:
-        others = [graph for graph in (self.shared_graph, self.withdrawn_graph) if graph]
-        return self._is_record + "".join(f" && ?g != <{graph}>" for graph in others)
+        return self._is_record + "".join(f" && ?g != <{graph}>" for graph in self._not_records())
 
     def is_empty(self) -> bool:
         return not bool(self.query(f"ASK {{ GRAPH ?g {{ ?s ?p ?o }} FILTER({self._records_only()}) }}"))
@@ -235,7 +239,7 @@ class RemoteStore:
         prefixes = (prefixes or PREFIXES) if rdf_format == ox.RdfFormat.TURTLE else None
         if prefixes:
             yield "".join(f"@prefix {name}: <{iri}> .\n" for name, iri in prefixes.items()).encode()
-        others = [graph for graph in (self.shared_graph, self.withdrawn_graph) if graph]
+        others = self._not_records()
         records = [graph for graph in self._graphs() if graph.value not in others]
         pages = record_graph_quads(self._query, records)
         for graph in others:  # graphs of many subjects, read a page of subjects at a time
@@ -247,7 +251,8 @@ class RemoteStore:
     def entries(self, journal_of) -> Iterator[Entry]:
         """The search and listing index's entry of every record (rdfpub/store/catalog_entries.py), read graph
         by graph in pages as a dump reads them."""
-        records = [graph for graph in self._graphs() if graph.value != self.shared_graph]
+        others = self._not_records()
+        records = [graph for graph in self._graphs() if graph.value not in others]
         for quads in record_graph_quads(self._query, records):
             by_graph: dict[str, list[ox.Triple]] = {}
             for quad in quads:
