@@ -50,6 +50,13 @@ def mesh_iri(ui: str, qualifier_ui: str | None = None) -> str:
     return MESH.format(segment(ui + (qualifier_ui or "")))
 
 
+def vocabulary_term(vocab: str, name: str) -> str:
+    """A term of the project's own vocabulary, whose namespace is `vocab`; a name it does not define raises."""
+    if name not in TERM_NAMES:
+        raise KeyError(f"'{name}' is not a term of the rdfpub vocabulary (see rdfpub/own_vocabulary.py)")
+    return f"{vocab}{name}"
+
+
 def external(template: str, value: str) -> str:
     """One of the link-out templates above filled with a percent-encoded value."""
     return template.format(segment(value))
@@ -157,9 +164,7 @@ class Iris:
 
     def term(self, name: str) -> str:
         """A term of the project's own vocabulary; a name it does not define raises."""
-        if name not in TERM_NAMES:
-            raise KeyError(f"'{name}' is not a term of the rdfpub vocabulary (see rdfpub/own_vocabulary.py)")
-        return f"{self.vocab}{name}"
+        return vocabulary_term(self.vocab, name)
 
     def dataset(self) -> str:
         return f"{self.base}/dataset"

@@ -24,8 +24,9 @@ MAY_IMPORT = {
     "sparql": set(),
     "sources": {"model", "mesh"},
     "mapping": {"model"},
-    # The fast checker reads the N-Triples lines the mapping writes, with the mapping's own escapes.
-    "validation": {"mapping.terms"},
+    # The fast checker reads the N-Triples lines the mapping writes, with the mapping's own escapes,
+    # and the shapes' SPARQL constraints with the project's SPARQL lexer.
+    "validation": {"mapping.terms", "sparql.lexer"},
     "store": {"sparql"},
     "references": {"model", "store"},
     "pipeline": {"sources", "model", "mapping", "validation", "store", "references"},

@@ -45,11 +45,6 @@ class MappedRecord:
         return as_graph(self.lines, self.vocab)
 
     @property
-    def triples(self) -> frozenset:
-        """The triples as rdflib terms."""
-        return frozenset(self.graph)
-
-    @property
     def ntriples(self) -> str:
         return "\n".join(sorted(self.lines))
 

@@ -9,10 +9,9 @@ from functools import lru_cache
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, XSD
 
-from rdfpub.iris import Iris
+from rdfpub.iris import Iris, vocabulary_term
 from rdfpub.mapping.terms import Term, iri, object_term, typed
 from rdfpub.model import PartialDate
-from rdfpub.own_vocabulary import TERM_NAMES
 from rdfpub.vocab import PREFIXES
 
 _DATE_TYPES = {"day": str(XSD.date), "month": str(XSD.gYearMonth), "year": str(XSD.gYear)}
@@ -21,9 +20,7 @@ _TYPE = f"<{RDF.type}> "
 
 @lru_cache(maxsize=None)
 def _vocabulary_term(vocab: str, name: str) -> URIRef:
-    if name not in TERM_NAMES:
-        raise KeyError(f"'{name}' is not a term of the rdfpub vocabulary (see rdfpub/own_vocabulary.py)")
-    return iri(vocab + name)
+    return iri(vocabulary_term(vocab, name))
 
 
 def as_graph(lines, vocab: str) -> Graph:
@@ -79,10 +76,6 @@ class GraphBuilder:
             yield
         finally:
             self._recording = False
-
-    def to_graph(self) -> Graph:
-        """The lines as an rdflib Graph with the project's prefixes bound."""
-        return as_graph(self.lines, self.iris.vocab)
 
     def term(self, name: str) -> URIRef:
         """A term of the project vocabulary (a name it does not define raises)."""

@@ -78,11 +78,11 @@ def shacl_report(paths: Iterable[Path], settings: Settings, format_name: str | N
         for item in read_records(path, format_name):
             if not isinstance(item, Record):
                 continue
-            graph = mapper.map_record(item).graph
-            problems = fast.problems(graph)
-            if problems:
+            mapped = mapper.map_record(item)
+            problems = fast.problems(ntriples=mapped.ntriples)
+            if problems:  # only then the rdflib graph pyshacl's report needs
                 conforms &= not any(p.severity == "Violation" for p in problems)
-                merged += reference.report_graph(graph)
+                merged += reference.report_graph(mapped.graph)
     for prefix, namespace in (("sh", "http://www.w3.org/ns/shacl#"), ("rdfpub", iris.vocab)):
         merged.bind(prefix, namespace)
     return merged.serialize(format="turtle"), conforms

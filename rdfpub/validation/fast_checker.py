@@ -17,8 +17,9 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SH, XSD
 from rdflib.term import Node
 
+from rdfpub.mapping.terms import object_term, plain, tagged, typed
 from rdfpub.validation.record_data import Data
-from rdfpub.validation.record_lines import escape, lexical_form, literal_datatype
+from rdfpub.validation.record_lines import lexical_form, literal_datatype
 from rdfpub.validation.shapes_model import Shape, read_shapes
 from rdfpub.validation.sparql_constraints import SparqlConstraint, run_alone, run_batched
 
@@ -35,12 +36,12 @@ _KINDS = {
 def to_ntriples(node: Node) -> str:
     """An rdflib term from the shapes in the record's canonical N-Triples form."""
     if isinstance(node, URIRef):
-        return f"<{node}>"
+        return object_term(node)
     if isinstance(node, BNode):
         return f"_:{node}"
     if node.language:
-        return f"{escape(str(node))}@{node.language}"
-    return escape(str(node)) + (f"^^<{node.datatype}>" if node.datatype else "")
+        return tagged(str(node), node.language)
+    return typed(str(node), str(node.datatype)) if node.datatype else plain(str(node))
 
 
 

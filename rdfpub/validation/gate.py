@@ -90,15 +90,9 @@ class Validator:
         else:
             remember_prepared_queries()
 
-    def problems(self, data=None, ntriples: str | None = None) -> list[Problem]:
+    def problems(self, data: Graph | None = None, ntriples: str | None = None) -> list[Problem]:
         """Every violation and warning the shapes find (an empty list: conformant) in a record given
-        as N-Triples text, `ntriples` (as the pipeline has it), or as `data`, an rdflib Graph or a
-        collection of rdflib triples."""
-        if data is not None and not isinstance(data, Graph):
-            graph = Graph()
-            for triple in data:
-                graph.add(triple)
-            data = graph
+        as N-Triples text, `ntriples` (as the pipeline has it), or as `data`, an rdflib Graph."""
         if self.engine == "fast":
             text = ntriples if ntriples is not None else data.serialize(format="nt")
             return self._from_fast(self._fast.check(text))
@@ -162,6 +156,6 @@ class Validator:
                 return f"{prefix}:{text[len(namespace):]}"
         return f"<{text}>" if isinstance(term, URIRef) else text
 
-    def violations(self, data=None, ntriples: str | None = None) -> list[Problem]:
+    def violations(self, data: Graph | None = None, ntriples: str | None = None) -> list[Problem]:
         """Only the problems that block publication."""
         return [problem for problem in self.problems(data, ntriples) if problem.severity == "Violation"]

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 
 from rdflib import BNode, Literal, URIRef
 
-from rdfpub.mapping.terms import plain
+from rdfpub.mapping.terms import iri, plain
 
 _UNESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))")
 _ECHARS = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
@@ -65,7 +65,7 @@ def term(text: str, iris: dict[str, URIRef]):
     if first == "<":
         found = iris.get(text)
         if found is None:
-            found = iris[text] = str.__new__(URIRef, text[1:-1])
+            found = iris[text] = iri(text[1:-1])
         return found
     if first == "_":
         return BNode(text[2:])
@@ -93,18 +93,13 @@ def literal_datatype(literal: str) -> tuple[str | None, str | None]:
     return None, None
 
 
-def escape(text: str) -> str:
-    """A string's N-Triples form as rdfpub writes it: the mapping's own writer, so the two agree."""
-    return plain(text)
-
-
 def canonical(literal: str) -> str:
     """A literal's N-Triples text with its string escaped the one way rdfpub writes it, so that equal
     literals are equal strings whoever wrote them."""
     if "\\" not in literal:
         return literal
     end = literal.rindex('"')
-    return escape(_unescape(literal[1:end])) + literal[end + 1:]
+    return plain(_unescape(literal[1:end])) + literal[end + 1:]
 
 
 def read_terms(text: str) -> Iterator[tuple[str, str, str]]:

@@ -10,21 +10,22 @@ does). Anything else gets None, and the checker runs it record by record as befo
 
 from __future__ import annotations
 
-import re
+from rdfpub.errors import QueryRejected
+from rdfpub.sparql.lexer import tokens as lexed
 
 GRAPH_VARIABLE = "rdfpubBatchGraph"
 
-_TOKEN = re.compile(r"""
-    (?P<comment>\#[^\n]*)
-  | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")
-  | (?P<iri><[^<>"{}|^`\\\s]*>)
-  | (?P<open>\{)
-  | (?P<close>\})
-  | (?P<name>[A-Za-z_][\w.-]*:[\w.:%-]*|:[\w.:%-]*)
-  | (?P<word>[A-Za-z_][A-Za-z_0-9]*)
-  | (?P<variable>[?$][A-Za-z_0-9]+)
-  | (?P<star>\*)
-""", re.X)
+# The tokens batch_form reads, by the lexer's kind or by their text; any other token (an IRI, a
+# prefixed name, a string, a number, a parenthesis or bracket, an operator) only stands between them.
+_KINDS = {"name": "word", "var": "variable"}
+_TEXTS = {"{": "open", "}": "close", "*": "star"}
+
+
+def _tokens(query: str) -> list[tuple[str, str, int, int]]:
+    """(kind, text, start, end) of each token of the query (rdfpub/sparql/lexer.py), comments left out."""
+    return [(_TEXTS.get(text) or _KINDS.get(kind, "other"), text, offset, offset + len(text))
+            for kind, text, offset in lexed(query)]
+
 
 _AGGREGATES = {"COUNT", "SUM", "MIN", "MAX", "AVG", "SAMPLE", "GROUP_CONCAT"}
 _REFUSED_WORDS = {"LIMIT", "OFFSET", "VALUES", "GRAPH", "SERVICE", "FROM"}
@@ -33,8 +34,10 @@ _REFUSED_WORDS = {"LIMIT", "OFFSET", "VALUES", "GRAPH", "SERVICE", "FROM"}
 def batch_form(query: str) -> str | None:
     """The query answering for every named graph at once, with the graph as ?rdfpubBatchGraph; None
     when the query is not of the plain form this rewrites."""
-    tokens = [(m.lastgroup, m.group(), m.start(), m.end()) for m in _TOKEN.finditer(query)
-              if m.lastgroup not in ("comment", "string")]
+    try:
+        tokens = _tokens(query)
+    except QueryRejected:
+        return None  # not SPARQL the lexer reads: then record by record
     words = [(text.upper(), start, end) for kind, text, start, end in tokens if kind == "word"]
     if [w for w, _, _ in words].count("SELECT") != 1 or any(w in _REFUSED_WORDS for w, _, _ in words):
         return None

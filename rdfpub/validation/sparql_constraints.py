@@ -31,14 +31,19 @@ class SparqlConstraint:
         return data.escaped or all(data.holds_iri(iri) for iri in self.required)
 
 
+def _predicates_read(pending: list[tuple]) -> set[str] | None:
+    """The predicates of every triple the pending constraints read; None when one may read any."""
+    if any(constraint.predicates is None for _, constraint, _ in pending):
+        return None
+    return {p for _, constraint, _ in pending for p in constraint.predicates}
+
+
 def run_alone(data: Data, pending: list[tuple], results: list) -> None:
     """Runs the SPARQL constraints that may answer on a store of the triples they read, with
     $this pre-bound to each focus node (SHACL 1.0, 5.3.1), reporting and templating messages
     the way pyshacl does."""
-    predicates = None if any(c.predicates is None for _, c, _ in pending) else \
-        {p for _, constraint, _ in pending for p in constraint.predicates}
     store = ox.Store()
-    store.load(data.ntriples(predicates).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    store.load(data.ntriples(_predicates_read(pending)).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
     this = ox.Variable("this")
     for shape, constraint, focus_nodes in pending:
         for focus in focus_nodes:
@@ -49,15 +54,14 @@ def run_alone(data: Data, pending: list[tuple], results: list) -> None:
                 bound = {v.value: from_oxigraph(row[v]) for v in variables if row[v] is not None}
                 _report(shape, constraint, data.rdflib(focus), bound, seen, results)
 
+
 def run_batched(datas: list[Data], batched: dict[int, list[tuple]], results: list[list[tuple]]) -> None:
     """Runs each SPARQL constraint once for every record of the batch it may answer for, each
     record in a named graph of its own; a row counts for a record when its $this is one of that
     record's focus nodes for the shape."""
     quads, wanted = [], {}
     for index, pending in batched.items():
-        predicates = None if any(c.predicates is None for _, c, _ in pending) else \
-            {p for _, constraint, _ in pending for p in constraint.predicates}
-        quads.append(datas[index].ntriples(predicates, f"<urn:rdfpub:batch:{index}>"))
+        quads.append(datas[index].ntriples(_predicates_read(pending), f"<urn:rdfpub:batch:{index}>"))
         for shape, constraint, focus_nodes in pending:
             wanted.setdefault(id(constraint), (shape, constraint, {}))[2][index] = set(focus_nodes)
     store = ox.Store()

@@ -73,7 +73,7 @@ def _predicates(value, found: set[str]) -> bool:
         if "triples" in value:
             for triple in value["triples"]:
                 predicate = triple[1]
-                if not isinstance(predicate, URIRef) or isinstance(predicate, Variable):
+                if not isinstance(predicate, URIRef):
                     return False
                 found.add(str(predicate))
         return all(_predicates(item, found) for key, item in value.items() if key != "triples")
