@@ -15,22 +15,15 @@ from rdfpub.store.catalog import MAX_WORDS, SearchTimeout
 from rdfpub.web.catalogs import IndexNotReady, reader
 from rdfpub.web.deadlines import Timed, app_work
 from rdfpub.web.describe import exists, names
-from rdfpub.web.documents import error_page
+from rdfpub.web.documents import MAX_PAGE, error_page, page_number, raw_path
 from rdfpub.web.negotiation import negotiate
 from rdfpub.web.pages import local_href, mesh_ui
 
 router = APIRouter()
 
 PAGE_SIZE = 20
-MAX_PAGE = 10_000
-_PAGE = re.compile(r"[0-9]{1,6}")
 SEARCH_HELP = (f"Every word must be in the title (up to {MAX_WORDS}); words match their other forms "
                "(cell, cells), and a word ending in * matches every word it begins. Best matches first.")
-
-
-def _page_number(request: Request) -> int | None:
-    raw = request.query_params.get("page", "1")
-    return int(raw) if _PAGE.fullmatch(raw) and 1 <= int(raw) <= MAX_PAGE else None
 
 
 def _wants_json(request: Request) -> bool:
@@ -41,7 +34,7 @@ async def _listing(request: Request, title: str, load, intro: dict | None = None
                    extra: dict | None = None) -> Response:
     """One page of a list: `load(reader, page, size)` gives (total, items) on a worker thread."""
     state = request.app.state
-    page = _page_number(request)
+    page = page_number(request)
     if page is None:
         return error_page(request, 400, f"page must be a whole number from 1 to {MAX_PAGE:,}")
     try:
@@ -123,8 +116,7 @@ async def _articles_of(request: Request, target: str, what: str) -> Response:
 async def articles_of(request: Request, rest: str) -> Response:
     """The articles of a journal or of a person: `/articles` and the path of the journal or person
     (`/articles/journal/nlm/...`, `/articles/agent/orcid/...`, `/articles/pubmed/.../author/1/agent`)."""
-    raw = (request.scope.get("raw_path") or b"").decode("ascii", errors="replace").split("?", 1)[0]
-    path = raw[len("/articles"):]
+    path = (raw_path(request) or "")[len("/articles"):]
     if path.startswith("/journal/"):
         what = "journal"
     elif path.startswith("/agent/") or path.endswith("/agent"):

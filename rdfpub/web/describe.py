@@ -40,7 +40,6 @@ class Description:
     incoming: list[tuple[str, str]]  # (predicate, subject) of this page's incoming links
     incoming_total: int
     has_next: bool
-    record: str | None = None  # the record graph whose article this is; None for a work only mentioned
 
 
 def exists(store: Store, iri: str) -> bool:
@@ -151,15 +150,20 @@ def describe(store: Store, iri: str, page: int = 1, page_size: int | None = None
     node = ox.NamedNode(iri)
     triples: dict[ox.Triple, None] = {}
     linked: set = set()
-    record = None
     if page == 1:
         _own_triples(store, node, triples, linked)
-        record = next((g for (g,) in _rows(store, f"SELECT ?g WHERE {{ GRAPH ?g {{ ?g <{FOAF.primaryTopic}> {node} }} }} "
-                                           "LIMIT 1", ("g",))), None)
     incoming, total, has_next, subjects = _incoming(store, node, page, page_size, triples)
     _labels(store, linked - subjects, _LABELS, triples)
     _labels(store, subjects, _NAMES, triples)
-    return Description(iri, list(triples), incoming, total, has_next, record.value if record else None)
+    return Description(iri, list(triples), incoming, total, has_next)
+
+
+def record_of(store: Store, iri: str) -> str | None:
+    """The record graph whose article `iri` is; None for a work only mentioned (in references).
+    Only an article's page shows it, so only that page asks."""
+    rows = _rows(store, f"SELECT ?g WHERE {{ GRAPH ?g {{ ?g <{FOAF.primaryTopic}> {ox.NamedNode(iri)} }} }} LIMIT 1",
+                 ("g",))
+    return rows[0][0].value if rows else None
 
 
 def names(store: Store, iris: list[str]) -> dict[str, str]:
@@ -171,5 +175,5 @@ def names(store: Store, iris: list[str]) -> dict[str, str]:
     found: dict[str, dict[str, str]] = {}
     for triple in triples:
         found.setdefault(triple.subject.value, {}).setdefault(triple.predicate.value, triple.object.value)
-    return {iri: next(values[p] for p in order if p in values) for iri, values in found.items()
-            if any(p in values for p in order)}
+    # Each node found has a value of one of `order` (only those were asked for).
+    return {iri: next(values[p] for p in order if p in values) for iri, values in found.items()}

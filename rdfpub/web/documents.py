@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -14,6 +15,24 @@ from rdfpub.web.jsonld import compact
 from rdfpub.web.negotiation import negotiate
 
 _NAMES = {"ttl": "Turtle", "html": "HTML", "jsonld": "JSON-LD", "nt": "N-Triples", "rdf": "RDF/XML"}
+MAX_PAGE = 10_000
+_PAGE_NUMBER = re.compile(r"[0-9]{1,6}")
+
+
+def page_number(request: Request) -> int | None:
+    """The ?page= asked for (1 when none), or None when it is not a whole number from 1 to MAX_PAGE."""
+    raw = request.query_params.get("page", "1")
+    # ASCII digits only: str.isdigit() also accepts "²" and "１", which int() then refuses or reads.
+    return int(raw) if _PAGE_NUMBER.fullmatch(raw) and 1 <= int(raw) <= MAX_PAGE else None
+
+
+def raw_path(request: Request) -> str | None:
+    """The request path as sent (still percent-encoded, as the stored IRIs are), or None if not ASCII."""
+    raw = request.scope.get("raw_path") or request.url.path.encode()
+    try:
+        return raw.decode("ascii").split("?", 1)[0]
+    except UnicodeDecodeError:
+        return None
 
 
 @dataclass

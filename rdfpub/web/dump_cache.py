@@ -134,11 +134,10 @@ class DumpCache:
         state = self.state()
         folder = self.folder / state[:24]
         with self._lock:
-            if previous and not (folder / f"{name}.json").exists():
-                older = self._previous(name)
-                if older is not None:
-                    folder, state = older, older.name
-                    self._start_building()
+            served = self._served_folder(name, folder) if previous else folder
+            if served is not None and served != folder:
+                folder, state = served, served.name
+                self._start_building()
             self._in_use[folder] += 1
         try:
             meta = folder / f"{name}.json"
@@ -176,9 +175,6 @@ class DumpCache:
         for old in doomed:
             shutil.rmtree(old, ignore_errors=True)
 
-    def all(self) -> list[DumpFile]:
-        return [self.get(name) for name in DUMPS]
-
     def served(self) -> list[DumpFile]:
         """The files a download gets now: the current state's, or an earlier one's while the
         current is made (see lease)."""
@@ -194,8 +190,12 @@ class DumpCache:
         requests that come while it is made then ask for the same description, made once."""
         current = self.folder / self.state()[:24]
         with self._lock:
-            return tuple(str(current if (current / f"{name}.json").exists() else self._previous(name) or current)
-                         for name in DUMPS)
+            return tuple(str(self._served_folder(name, current) or current) for name in DUMPS)
+
+    def _served_folder(self, name: str, current: Path) -> Path | None:
+        """The folder a download of `name` gets now: the `current` state's when its file is whole,
+        else the newest finished one of an earlier state (None when there is none); the lock is held."""
+        return current if (current / f"{name}.json").exists() else self._previous(name)
 
     def _previous(self, name: str) -> Path | None:
         """The folder of the newest finished dump `name`; the lock is held."""

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import time
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from rdfpub.settings import is_remote
 from rdfpub.web.service_description import FIRST_EXAMPLE
 from rdfpub.web.deadlines import app_work
-from rdfpub.web.store_changes import generation
+from rdfpub.web.store_changes import period
 
 router = APIRouter()
 
@@ -25,10 +23,9 @@ async def store_size(app) -> tuple[int, int]:
     """(records, distinct triples), counted once and shared: the count reads the whole store, so
     no visitor may make the server do it again and again, nor several at once."""
     state = app.state
-    # The embedded store changes only through the app's channel, which counts the runs that wrote
-    # (rdfpub/web/store_changes.py); a remote one is counted again each period.
-    period = int(time.monotonic() // REMOTE_STATS_SECONDS) if is_remote(state.settings.store) else generation(app)
-    return await app_work(app).shared(("size", period), lambda: (state.store.graph_count(), state.store.triple_count()),
+    # Counted again once per store state (rdfpub/web/store_changes.py): each period for a remote store.
+    return await app_work(app).shared(("size", period(app, REMOTE_STATS_SECONDS)),
+                                      lambda: (state.store.graph_count(), state.store.triple_count()),
                                       "the count of the dataset's records and triples")
 
 

@@ -3,8 +3,6 @@ under /doc/ are negotiated or named by extension, /vocab is the project vocabula
 
 from __future__ import annotations
 
-import re
-
 import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse, Response
@@ -17,25 +15,15 @@ from rdfpub.store.catalog import SearchTimeout
 from rdfpub.vocab import FABIO, PRISM
 from rdfpub.web import catalogs
 from rdfpub.web.deadlines import Timed, app_work
-from rdfpub.web.describe import describe, exists
-from rdfpub.web.documents import Document, error_page, not_found, respond
+from rdfpub.web.describe import describe, exists, record_of
+from rdfpub.web.documents import MAX_PAGE, Document, error_page, not_found, page_number, raw_path, respond
 from rdfpub.web.formats import FORMATS, from_rdflib
-from rdfpub.web.pages import Index, article_schema, article_view, resource_view
+from rdfpub.web.pages import Index, article_schema, article_view, local_href, resource_view
 
 router = APIRouter()
 
 # The first path segment of every IRI the dataset mints for a thing (see rdfpub/iris.py).
 THING_ROOTS = ("pubmed", "article", "doi", "agent", "journal", "identifier", "graph", "book")
-_MAX_PAGE = 10_000
-
-
-def _raw_path(request: Request) -> str | None:
-    """The request path as sent (still percent-encoded, as the stored IRIs are), or None if not ASCII."""
-    raw = request.scope.get("raw_path") or request.url.path.encode()
-    try:
-        return raw.decode("ascii").split("?", 1)[0]
-    except UnicodeDecodeError:
-        return None
 
 
 def _valid_iri(iri: str) -> bool:
@@ -48,7 +36,7 @@ def _valid_iri(iri: str) -> bool:
 
 async def thing(request: Request) -> Response:
     """303 See Other from a thing to the document about it; 404 when the dataset does not know it."""
-    path = _raw_path(request)
+    path = raw_path(request)
     iris = Iris(request.app.state.settings.base_iri)
     iri = iris.local(path) if path else None
     store = request.app.state.store
@@ -68,9 +56,6 @@ def _is_thing_path(path: str) -> bool:
     return len(parts) == 3 and parts[0] == "" and parts[1] in THING_ROOTS and parts[2] != ""
 
 
-_PAGE_NUMBER = re.compile(r"[0-9]{1,6}")
-
-
 def _split_extension(path: str) -> tuple[str, str | None]:
     for extension in FORMATS:
         if path.endswith("." + extension):
@@ -78,44 +63,40 @@ def _split_extension(path: str) -> tuple[str, str | None]:
     return path, None
 
 
-def _page(request: Request) -> int | None:
-    raw = request.query_params.get("page", "1")
-    # ASCII digits only: str.isdigit() also accepts "²" and "１", which int() then refuses or reads.
-    return int(raw) if _PAGE_NUMBER.fullmatch(raw) and 1 <= int(raw) <= _MAX_PAGE else None
-
-
 @router.api_route("/doc/{rest:path}", methods=["GET", "HEAD"], include_in_schema=False)
 async def document(request: Request) -> Response:
     """The document of a thing: all its data, negotiated at /doc/..., one format at /doc/....ttl etc."""
     state = request.app.state
     iris = Iris(state.settings.base_iri)
-    path = (_raw_path(request) or "")[len("/doc"):]
+    path = (raw_path(request) or "")[len("/doc"):]
     stripped, extension = _split_extension(path)
-    page = _page(request)
+    page = page_number(request)
     if page is None:
-        return PlainTextResponse(f"page must be a whole number from 1 to {_MAX_PAGE}\n", status_code=400)
+        return PlainTextResponse(f"page must be a whole number from 1 to {MAX_PAGE}\n", status_code=400)
 
-    def find_and_describe(deadline):
-        store = Timed(state.store, deadline)  # a deep ?page= of a much-linked thing stops at the deadline
+    def find_and_describe(store):
         # A DOI may itself end in '.html': the extension reading wins only when it names a known thing.
         for candidate, fmt in ((stripped, extension), (path, None)) if extension else ((path, None),):
             iri = iris.local(candidate)
             if _is_thing_path(candidate) and _valid_iri(iri) and exists(store, iri):
-                return candidate, fmt, describe(store, iri, page), _articles_of(request, iri)
+                return candidate, fmt, describe(store, iri, page)
         return None
 
     def answer(deadline) -> Response:
+        store = Timed(state.store, deadline)  # a deep ?page= of a much-linked thing stops at the deadline
         # On the page thread too: making a page (the view, the template) takes longer than reading it.
-        found = find_and_describe(deadline) if path.startswith("/") else None
+        found = find_and_describe(store) if path.startswith("/") else None
         if found is None:
             return not_found(request, extension, f"The dataset has no document at /doc{path}.")
-        return _document_response(request, page, *found)
+        return _document_response(request, store, page, *found)
 
     return await app_work(request.app).page(answer)
 
 
-def _document_response(request: Request, page: int, thing_path: str, extension: str | None, description,
-                       articles: dict | None) -> Response:
+def _document_response(request: Request, store: Timed, page: int, thing_path: str, extension: str | None,
+                       description) -> Response:
+    """The document in the format asked for; what only its HTML page shows (the record an article
+    is from, the list of a journal's or a person's articles) is looked up when that is made."""
     state = request.app.state
     iris = Iris(state.settings.base_iri)
     iri = description.iri
@@ -125,10 +106,10 @@ def _document_response(request: Request, page: int, thing_path: str, extension: 
 
     def html(context: dict) -> tuple[str, dict]:
         index = Index(description.triples, iris, state.prefixes)
-        context.update(iri=iri, incoming_total=description.incoming_total, articles=articles)
+        context.update(iri=iri, incoming_total=description.incoming_total, articles=_articles_of(request, iri))
         types = {o.value for o in index.objects(iri, "http://www.w3.org/1999/02/22-rdf-syntax-ns#type")}
         if str(FABIO.Expression) in types and page == 1:
-            view = article_view(index, iri, description.incoming, description.record)
+            view = article_view(index, iri, description.incoming, record_of(store, iri))
             return "article.html", dict(context, view=view, page_title=view["title"],
                                         schema=article_schema(view, iri))
         view = resource_view(index, iri, description.incoming)
@@ -234,6 +215,4 @@ async def resolve(request: Request) -> Response:
         lambda deadline: _find_article(Timed(store, deadline), predicate, value))
     if article is None:
         return error_page(request, 404, f"No article with {name.upper()} {value} in this dataset.")
-    base = request.app.state.settings.base_iri
-    location = article[len(base):] if article.startswith(base + "/") else article
-    return Response(status_code=303, headers={"Location": location})
+    return Response(status_code=303, headers={"Location": local_href(request.app.state.settings.base_iri, article)})

@@ -6,7 +6,6 @@ import asyncio
 import contextlib
 import logging
 import os
-import time
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -25,6 +24,7 @@ from rdfpub.web.negotiation import RESULTS_TYPES, negotiate
 from rdfpub.web.query_workers import QueryFailed, QueryPool
 from rdfpub.web.remote_queries import RemoteQueryPool
 from rdfpub.web.sparql_request import ProtocolError, read_only, read_query_request, result_formats
+from rdfpub.web.store_changes import period
 
 router = APIRouter()
 logger = logging.getLogger(__name__)
@@ -146,18 +146,18 @@ def _wants_page(request: Request) -> bool:
     return negotiate(request.headers.get("accept"), [*RESULTS_TYPES, "text/html"]) == "text/html"
 
 
-# A store server may change under a front; the embedded store does not while it is served.
+# A store server may change under a front at any time: the values are looked up again this often;
+# the embedded store changes only through the app's channel, which says when (store_changes.py).
 EXAMPLES_SECONDS = 60.0
 
 
 async def example_queries(app: FastAPI) -> list[dict[str, str]]:
-    """The example queries, written with values the store holds (looked up once, or once a minute
-    over a store server)."""
+    """The example queries, written with values the store holds (looked up once per store state,
+    or once a minute over a store server)."""
     state = app.state
-    remote = getattr(state.store, "path", None) is None
-    period = int(time.monotonic() // EXAMPLES_SECONDS) if remote else 0
     # Looked up once however many pages ask at once, each waiting up to its deadline (deadlines.py).
-    values = await app_work(app).shared(("examples", period), lambda: service_description.samples(state.store),
+    values = await app_work(app).shared(("examples", period(app, EXAMPLES_SECONDS)),
+                                        lambda: service_description.samples(state.store),
                                         "the values the example queries are written with")
     return service_description.examples(state.settings.base_iri, values)
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
+
+from rdfpub.settings import is_remote
 
 logger = logging.getLogger(__name__)
 
@@ -17,6 +20,13 @@ def generation(app) -> int:
     """How many runs of writes (ingests through the store's channel) have ended since the app
     started: the key of what is counted or dumped once per store state."""
     return getattr(app.state, "store_generation", 0)
+
+
+def period(app, seconds: float) -> int:
+    """When what is counted or looked up in the store once per store state is done again: a remote
+    store may change under the app at any time (other processes write to it), so it is every
+    `seconds`; the embedded one changes only through the app's channel, which says when (generation)."""
+    return int(time.monotonic() // seconds) if is_remote(app.state.settings.store) else generation(app)
 
 
 def batch_applied(app) -> None:
