@@ -8,9 +8,8 @@ from rdfpub.pipeline import ingest
 from rdfpub.store.opening import open_store
 from rdfpub.web import create_app
 
-from conftest import BASE, SEED
+from conftest import BASE, DATA, SEED
 
-DATA = Path(__file__).resolve().parent / "data"
 # A record of the article the seed cites, made from the facts of the seed's own citation and
 # nothing else (tests/data/README.md); its PMID is a placeholder, not the article's.
 TARGET = DATA / "aan_het_rot_2010.medline.txt"
@@ -196,3 +195,35 @@ def test_resolve_references_needs_a_store(tmp_path, capsys):
 
     assert cli.main(["resolve-references", "--store", str(tmp_path / "none")]) == 2
     assert "there is no store" in capsys.readouterr().err
+
+
+def test_an_older_copy_later_in_the_batch_leaves_the_written_copys_references(fresh_settings, tmp_path):
+    """Two copies of the seed in one batch: the later one (the seed's page cut before its references,
+    under a file name that sorts first) is kept out as older, so the copy written resolves its own."""
+    lines = SEED.read_text(encoding="utf-8").splitlines(keepends=True)
+    cut = tmp_path / "0000_copy.txt"
+    cut.write_text("".join(lines[:lines.index("References\n")]), encoding="utf-8")
+    store = open_store(fresh_settings)
+    outcomes = []
+    ingest.run([TARGET, SEED, cut], fresh_settings, store, on_outcome=outcomes.append)
+    assert [outcome.status for outcome in outcomes] == ["published", "published", "older"]
+    assert _links(store) == {(SEED_ARTICLE, TARGET_ARTICLE, "citation-match")}
+
+
+def test_resolve_references_after_a_stopped_run_makes_the_index_once(fresh_settings, monkeypatch, capsys):
+    """A marker left by a stopped run: the command's own pass makes the index anew, and says what it added."""
+    import gc
+
+    from rdfpub.cli import main as cli
+    from rdfpub.references import resolution as reference_resolution
+
+    store = open_store(fresh_settings)
+    with monkeypatch.context() as patch:
+        patch.setattr(reference_resolution, "resolver_of", lambda store, iris: None)
+        ingest.run([SEED, TARGET], fresh_settings, store)
+    marker = reference_resolution.index_path(Path(fresh_settings.store))
+    marker.with_name(marker.name + ".pending").touch()
+    del store
+    gc.collect()
+    assert cli.main(["resolve-references", "--store", str(fresh_settings.store), "--base-iri", BASE]) == 0
+    assert "1 linked (1 link(s) added, 0 taken out), 0 waiting" in capsys.readouterr().out

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import BinaryIO
 
-from rdfpub.errors import RdfpubError
+from rdfpub.errors import RdfpubError, StoreError
 from rdfpub.pipeline.preparation import input_files
 
 
@@ -27,6 +27,12 @@ def check_inputs(paths: list[Path]) -> None:
                          "(hidden files, whose names start with '.', are skipped)")
     for folder in empty:
         print(f"rdfpub: {folder} holds no file; skipped", file=sys.stderr)
+
+
+def check_store_exists(store: Path | str) -> None:
+    """An embedded store named by a path is there (a command that only reads it creates none)."""
+    if isinstance(store, Path) and not store.exists():
+        raise StoreError(f"there is no store at {store}: name one with --store or RDFPUB_STORE")
 
 
 def _reason(error: OSError) -> str:

@@ -9,14 +9,13 @@ import logging
 import os
 import socket
 import sys
-from pathlib import Path
 
 from rdfpub.cli import resolve as cli_resolve
 from rdfpub.cli.arguments import build_parser
-from rdfpub.cli.checks import check_inputs, open_for_writing
+from rdfpub.cli.checks import check_inputs, check_store_exists, open_for_writing
 from rdfpub.cli.progress import Progress
 from rdfpub.cli.rejects import RejectsFile
-from rdfpub.errors import RdfpubError, StoreError
+from rdfpub.errors import RdfpubError
 from rdfpub.iris import Iris
 from rdfpub.pipeline import ingest
 from rdfpub.pipeline.preparation import Outcome
@@ -119,8 +118,7 @@ def cmd_validate(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_dump(settings: Settings, args: argparse.Namespace) -> int:
-    if isinstance(settings.store, Path) and not settings.store.exists():
-        raise StoreError(f"there is no store at {settings.store}: name one with --store or RDFPUB_STORE")
+    check_store_exists(settings.store)
     # The output is opened first: a path that cannot be written is said before any work is done.
     output = open_for_writing(args.output, "output file", "-o", "wb") if args.output else None
     try:

@@ -25,8 +25,6 @@ class RejectsFile:
         return self
 
     def write(self, outcome: Outcome) -> None:
-        if self._stream is None:
-            self.open()
         entry = {
             "source": outcome.source,
             "position": outcome.position,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
+from rdfpub.cli.checks import check_store_exists
 from rdfpub.errors import StoreError
 from rdfpub.iris import Iris
 from rdfpub.references.rerun import rerun
@@ -25,8 +25,7 @@ def add_parser(commands, store_option, base_option) -> None:
 
 
 def cmd_resolve_references(settings: Settings, args: argparse.Namespace) -> int:
-    if isinstance(settings.store, Path) and not settings.store.exists():
-        raise StoreError(f"there is no store at {settings.store}: name one with --store or RDFPUB_STORE")
+    check_store_exists(settings.store)
     settings, store = open_minted(settings, args.base_given, index=False)
     if getattr(store, "path", None) is None:
         raise StoreError("resolve-references works on the embedded store only (a store server is not resolved yet)")

@@ -17,6 +17,7 @@ from rdfpub.errors import ParseError
 from rdfpub.model import Deletion
 from rdfpub.pipeline.preparation import Outcome, Preparer, input_files
 from rdfpub.pipeline.publisher import Publisher
+from rdfpub.references.resolution import resolves
 from rdfpub.settings import Settings
 from rdfpub.sources import read_records
 from rdfpub.store.embedded import Store
@@ -97,10 +98,10 @@ def _batches(items: Iterator, size: int) -> Iterator[list]:
 _worker: Preparer | None = None
 
 
-def _start_worker(settings: Settings) -> None:
+def _start_worker(settings: Settings, resolve: bool = True) -> None:
     global _worker
     _die_with_parent()
-    _worker = Preparer(settings)
+    _worker = Preparer(settings, resolve)
     _collect_less()
 
 
@@ -154,7 +155,8 @@ def run(paths: Iterable[Path], settings: Settings, store: Store | None = None, f
 
     thresholds = _collect_less()
     try:
-        _prepare_all(_items(paths, format_name, progress), settings, workers, chunk, finish)
+        # Reference keys only for a store whose writes are resolved (not a store server, nor validation).
+        _prepare_all(_items(paths, format_name, progress), settings, workers, chunk, finish, resolves(store))
     finally:
         try:
             if publisher is not None:
@@ -169,7 +171,7 @@ def run(paths: Iterable[Path], settings: Settings, store: Store | None = None, f
 
 
 def _prepare_all(items: Iterator, settings: Settings, workers: int | None, batch_size: int,
-                 finish: Callable[[list], None]) -> None:
+                 finish: Callable[[list], None], resolve: bool = True) -> None:
     """Reads the inputs' items and hands each prepared batch to `finish`, in input order."""
     head = []
     for item in items:  # look ahead: a small run is not worth the workers' start-up
@@ -179,14 +181,14 @@ def _prepare_all(items: Iterator, settings: Settings, workers: int | None, batch
     workers = workers if workers is not None else (os.cpu_count() or 1)
     everything = _chain(head, items)
     if workers <= 1 or len(head) < PARALLEL_THRESHOLD:
-        preparer = Preparer(settings)
+        preparer = Preparer(settings, resolve)
         for batch in _batches(everything, batch_size):
             finish(preparer.prepare_batch(batch))
         return
     # spawn, not fork: the parent may hold an open store, whose threads and locks a fork would copy.
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
-                             initargs=(settings,)) as pool:
+                             initargs=(settings, resolve)) as pool:
         pending: deque[Future] = deque()
         try:
             for batch in _batches(everything, batch_size):

@@ -59,8 +59,7 @@ class Publisher:
         try:
             done = self._settle()
             if self._waiting:
-                self._pending = self._writer.submit(self._publish_now, self._waiting)
-                self._waiting = []
+                self._submit_waiting()
             return done + self._settle()
         finally:
             self._writer.shutdown(wait=True)
@@ -75,9 +74,12 @@ class Publisher:
         if len(self._waiting) < self._transaction:
             return []
         done = self._settle()
-        self._pending = self._writer.submit(self._publish_now, self._waiting)
-        self._waiting = []
+        self._submit_waiting()
         return done
+
+    def _submit_waiting(self) -> None:
+        """Starts the decisions and write of the batches waiting, which wait no more."""
+        self._pending, self._waiting = self._writer.submit(self._publish_now, self._waiting), []
 
     def _publish_now(self, results: list) -> list[Outcome]:
         """Reads what the store holds of the batch's records, decides, and writes, all under the

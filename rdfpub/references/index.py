@@ -89,9 +89,6 @@ class ReferenceIndex:
         if self._db.in_transaction:
             self._db.execute("ROLLBACK")
 
-    def close(self) -> None:
-        self._db.close()
-
     def clear(self) -> None:
         # One statement at a time: executescript would commit the transaction under way.
         for table in ("articles", "article_terms", "refs", "ref_terms"):
@@ -143,15 +140,6 @@ class ReferenceIndex:
             return []
         where = " OR ".join("(kind = ? AND value = ?)" for _ in terms)
         return self._db.execute(query.format(where), [v for t in terms for v in t]).fetchall()
-
-    def references(self) -> list[StoredReference]:
-        return [self._row(row) for row in self._db.execute("SELECT ref, graph, article, key, target FROM refs")]
-
-    def counts(self) -> tuple[int, int, int]:
-        """Articles indexed, references indexed, references linked."""
-        one = self._db.execute
-        return (one("SELECT count(*) FROM articles").fetchone()[0], one("SELECT count(*) FROM refs").fetchone()[0],
-                one("SELECT count(*) FROM refs WHERE target IS NOT NULL").fetchone()[0])
 
     @staticmethod
     def _row(row) -> StoredReference:

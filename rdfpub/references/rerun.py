@@ -9,13 +9,11 @@ from rdfpub.identifiers import normalize_doi, normalize_pmcid, normalize_pmid
 from rdfpub.iris import Iris
 from rdfpub.references.index import StoredReference
 from rdfpub.references.matching import ArticleKey, best, family_key, fold, page_key, reference_key, title_words
-from rdfpub.references.resolution import Resolver, resolver_of
+from rdfpub.references.resolution import Resolver, cached_resolver
+from rdfpub.vocab import PREFIXES
 
-_PREFIXES = """PREFIX foaf: <http://xmlns.com/foaf/0.1/> PREFIX dcterms: <http://purl.org/dc/terms/>
-PREFIX fabio: <http://purl.org/spar/fabio/> PREFIX prism: <http://prismstandard.org/namespaces/basic/2.0/>
-PREFIX frbr: <http://purl.org/vocab/frbr/core#> PREFIX pro: <http://purl.org/spar/pro/>
-PREFIX biro: <http://purl.org/spar/biro/> PREFIX c4o: <http://purl.org/spar/c4o/>
-"""
+_PREFIXES = "".join(f"PREFIX {name}: <{PREFIXES[name]}>\n"
+                    for name in ("foaf", "dcterms", "fabio", "prism", "frbr", "pro", "biro", "c4o"))
 # Identifiers, journals and volumes are shared things: read over the union of the graphs, outside GRAPH.
 _ARTICLES = _PREFIXES + """SELECT ?g ?a ?title ?year ?pmid ?doi ?pmcid ?page ?family ?name ?volume ?ta ?iso ?jt WHERE {
   GRAPH ?g { ?g foaf:primaryTopic ?a .
@@ -78,7 +76,7 @@ def stored_articles(store, iris: Iris) -> list[ArticleKey]:
 def rerun(store, iris: Iris, progress: Callable[[int, int], None] | None = None) -> RerunSummary:
     """Makes the store's reference index anew and resolves every text-only reference again: links
     that no longer hold are taken out first, then the new ones are added (never a wrong one in between)."""
-    resolver: Resolver | None = resolver_of(store, iris)
+    resolver: Resolver | None = cached_resolver(store, iris)  # not resolver_of: it would run this
     if resolver is None:
         raise ValueError("resolving references needs the embedded store (a store server is not resolved yet)")
     index, summary = resolver.index, RerunSummary()

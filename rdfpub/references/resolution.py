@@ -13,11 +13,9 @@ from rdfpub.model import Record
 from rdfpub.references.index import ReferenceIndex, StoredReference
 from rdfpub.references.matching import ArticleKey, ReferenceKey, article_key, best, reference_key
 from rdfpub.store.shared_graph import GraphWrite, Operation, last_operation_per_graph
+from rdfpub.vocab import BIRO, CITO, FRBR, XSD
 
-_REFERENCES = "http://purl.org/spar/biro/references"
-_CITES = "http://purl.org/spar/cito/cites"
-_PART = "http://purl.org/vocab/frbr/core#part"
-_DECIMAL = "http://www.w3.org/2001/XMLSchema#decimal"
+_REFERENCES, _CITES, _PART, _DECIMAL = str(BIRO.references), str(CITO.cites), str(FRBR.part), str(XSD.decimal)
 
 
 @dataclass(frozen=True)
@@ -61,12 +59,13 @@ class Resolver:
         self.iris = iris
         self.pending = index.path.with_name(index.path.name + ".pending")
         self._resolved_by, self._score = iris.term("resolvedBy"), iris.term("resolutionScore")
-        self.linked = 0
 
-    def apply(self, operations: list[Operation], citations: dict[str, RecordCitations],
+    def apply(self, operations: list[Operation], citations: dict[int, RecordCitations],
               write: Callable[[list[Operation]], None], update: Callable[[str], None]) -> None:
         """Writes the batch with `write` (the store's apply), running the link edits of stored
-        records with `update` (a SPARQL update) before and after it."""
+        records with `update` (a SPARQL update) before and after it. `citations` is keyed by the
+        id() of each record's GraphWrite: of two copies of a record in one batch, the keys of the
+        copy actually written are used."""
         final = last_operation_per_graph(operations)
         index = self.index
         index.begin()
@@ -75,7 +74,7 @@ class Resolver:
             todo: dict[str, StoredReference] = {}
             articles = []
             for graph, written in final.items():
-                found = citations.get(graph) if written is not None else None
+                found = citations.get(id(written)) if written is not None else None
                 if found is None:
                     continue
                 index.add_article(found.article)
@@ -98,7 +97,6 @@ class Resolver:
                 index.link(ref.ref, target.graph_iri, target.article_iri)
                 (new_lines if ref.graph in final else later).setdefault(ref.graph, []).extend(
                     self.link_lines(ref, target.article_iri, how, score))
-                self.linked += 1
             removals = [self.unlink_update(ref) for ref in unlinked if ref.graph not in final]
             self.pending.touch()
             if removals:
@@ -156,16 +154,31 @@ def index_path(store_path: Path) -> Path:
     return store_path.with_name(store_path.name + ".references.sqlite")
 
 
-def resolver_of(store, iris: Iris) -> Resolver | None:
-    """The store's resolver, made on first use; None for a store server (not resolved yet)."""
-    if getattr(store, "path", None) is None:
+def resolves(store) -> bool:
+    """Whether writes to `store` are resolved: the embedded store, directly or through the server
+    holding it; not a store server (not resolved yet), nor no store (validation)."""
+    return getattr(store, "path", None) is not None
+
+
+def cached_resolver(store, iris: Iris) -> Resolver | None:
+    """The store's resolver, made on first use; None when the store `resolves` not. Nothing more:
+    rerun.py, which makes the index anew anyway, takes it from here."""
+    if not resolves(store):
         return None
     if store not in _resolvers:
-        resolver = _resolvers[store] = Resolver(ReferenceIndex(index_path(store.path)), iris)
-        if resolver.pending.exists():  # a run stopped mid-batch: the index may not match the store
-            from rdfpub.references.rerun import rerun  # it builds on this module
-            rerun(store, iris)
+        _resolvers[store] = Resolver(ReferenceIndex(index_path(store.path)), iris)
     return _resolvers[store]
+
+
+def resolver_of(store, iris: Iris) -> Resolver | None:
+    """The store's resolver, made on first use; None for a store server (not resolved yet). Made
+    while a marker says a run stopped mid-batch, the index may not match the store: made anew first."""
+    made = resolves(store) and store not in _resolvers
+    resolver = cached_resolver(store, iris)
+    if made and resolver.pending.exists():
+        from rdfpub.references.rerun import rerun  # it builds on this module
+        rerun(store, iris)
+    return resolver
 
 
 def apply_resolving(store, iris: Iris, operations: list[Operation], results: list) -> None:
@@ -175,5 +188,5 @@ def apply_resolving(store, iris: Iris, operations: list[Operation], results: lis
     if resolver is None:
         store.apply(operations, shared, withdrawn)
         return
-    citations = {r.write.graph_iri: r.citations for r in results if getattr(r, "citations", None) is not None}
+    citations = {id(r.write): r.citations for r in results if getattr(r, "citations", None) is not None}
     resolver.apply(operations, citations, lambda ops: store.apply(ops, shared, withdrawn), store.update)
