@@ -30,9 +30,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
 
 from bench.generate import FIRST_PMID, generate  # noqa: E402
 from bench.ingest import _tree_rss_kb  # noqa: E402
+from servers import clean_environment  # noqa: E402
 
 CITO = "http://purl.org/spar/cito/"
 FABIO = "http://purl.org/spar/fabio/"
@@ -193,7 +195,7 @@ def main() -> int:
     files = generate(args.count, ROOT / "bench" / "data" / f"gen-{args.count}")
     folder = Path(tempfile.mkdtemp(prefix="rdfpub-at-scale-"))
     store = folder / "store"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("RDFPUB_")}
+    env = clean_environment()
     try:
         seconds, peak, progress, summary = ingest(files, store, env)
         size = _folder_mb(store)

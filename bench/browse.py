@@ -59,10 +59,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=1_000_000)
     args = parser.parse_args()
-    folder = Path(tempfile.mkdtemp(prefix="rdfpub-bench-index-"))
+    with tempfile.TemporaryDirectory(prefix="rdfpub-bench-index-") as name:  # an index of 1M records: GBs
+        _measure(Path(name), args.records)
+
+
+def _measure(folder: Path, records: int) -> None:
     catalog = Catalog(folder / "index.sqlite", lambda iri: None)
     started = time.perf_counter()
-    catalog.rebuild(_entries(args.records))
+    catalog.rebuild(_entries(records))
     built = time.perf_counter() - started
     catalog.close()
     size = sum(path.stat().st_size for path in folder.iterdir())
@@ -85,8 +89,8 @@ def main() -> None:
         ("journals by size, page 1", lambda: reader.targets("journal", 1, 20)),
         ("MeSH terms by size, page 100", lambda: reader.targets("mesh", 100, 20)),
     ]
-    print(f"index of {args.records:,} records: built in {built:,.0f} s ({args.records / built:,.0f} records/s), "
-          f"{size / 1e6:,.0f} MB on disk ({size / args.records:,.0f} bytes a record)")
+    print(f"index of {records:,} records: built in {built:,.0f} s ({records / built:,.0f} records/s), "
+          f"{size / 1e6:,.0f} MB on disk ({size / records:,.0f} bytes a record)")
     print(f"{'query (each with its count)':<45} {'ms (best of 5)':>15}")
     for name, call in cases:
         print(f"{name:<45} {_time(call):>15,.1f}")

@@ -67,12 +67,17 @@ def run_ingest(files: list[Path], workers: int | None) -> tuple[float, float, in
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
-    _, err = process.communicate()
-    elapsed = time.perf_counter() - started
-    cpu = _children_cpu() - cpu_before
-    done.set()
-    sampler.join()
-    shutil.rmtree(store, ignore_errors=True)
+    try:  # the store goes however the run ends (an interrupted bench too)
+        _, err = process.communicate()
+        elapsed = time.perf_counter() - started
+        cpu = _children_cpu() - cpu_before
+    finally:
+        done.set()
+        sampler.join()
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        shutil.rmtree(store, ignore_errors=True)
     summary = next((line for line in err.splitlines() if " read, " in line), err.strip()[-200:])
     return elapsed, cpu, peak, summary
 

@@ -8,7 +8,6 @@ store against one a live `rdfpub serve` holds.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import subprocess
 import sys
@@ -65,7 +64,9 @@ def apply_latency(inputs: Path, folder: Path, batch_size: int) -> None:
 
 
 def _ingest(inputs: Path, store: Path, cwd: Path) -> float:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("RDFPUB_")}
+    from servers import clean_environment
+
+    environment = clean_environment()
     start = time.perf_counter()
     run = subprocess.run([sys.executable, "-m", "rdfpub", "ingest", "--quiet", str(inputs), "--store", str(store),
                           "--rejects", str(cwd / "rejects.jsonl")], env=environment, cwd=cwd, check=False,

@@ -84,6 +84,33 @@ def client(settings: Settings, seeded_store: Store) -> TestClient:
         yield test_client
 
 
+# The store the dereferencing tests (test_linked_data, test_pages, test_browse) read: the seeds and two
+# small PubMed files, on every backend. Here rather than in one of those modules so it is built once a
+# session: a fixture imported into a module is registered again there, and built again for it.
+LINKED_FILES = ["biopython__biopython__Tests__Entrez__pubmed1.xml",
+                "tipplerow__pubmed__pubmed-lib__data__test__pubmed_sample.xml"]
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def linked_settings(request, tmp_path_factory, store_servers) -> Settings:
+    return backend_settings(request.param, tmp_path_factory.mktemp("linked"), store_servers)
+
+
+@pytest.fixture(scope="session")
+def linked_store(linked_settings) -> Store:
+    store = open_store(linked_settings)
+    summary = ingest.run([SEEDS, *(DATA / name for name in LINKED_FILES)], linked_settings, store, workers=1)
+    assert summary.published >= 5 and not summary.rejected
+    return store
+
+
+@pytest.fixture(scope="module")
+def app(linked_settings, linked_store):
+    """The app over `linked_store` (a module may define its own `app` over another store)."""
+    with TestClient(create_app(linked_settings, linked_store)) as client:
+        yield client
+
+
 # The whole development data set, beside the checkout in shared/ (tests that use it skip without it).
 DEVELOPMENT = ROOT.parent / "shared" / "data" / "pubmed"
 

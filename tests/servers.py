@@ -21,6 +21,12 @@ OXIGRAPH = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigr
 VIRTUOSO, ISQL = shutil.which("virtuoso-t"), shutil.which("isql-vt") or shutil.which("isql")
 
 
+def clean_environment() -> dict[str, str]:
+    """This process's environment without its RDFPUB_* settings: a command run with it reads only what
+    it is given (a developer's own settings would change what a test or a bench meets)."""
+    return {k: v for k, v in os.environ.items() if not k.startswith("RDFPUB_")}
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -77,8 +83,7 @@ def rdfpub_server(env: dict[str, str], folder: Path, port: int | None = None) ->
     page answers; yields its URL and stops it after. Its log goes to a file in `folder`: a pipe
     nobody reads would fill up and stall the server."""
     port = port or free_port()
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("RDFPUB_")}
-    environment.update(env, RDFPUB_PORT=str(port))
+    environment = clean_environment() | env | {"RDFPUB_PORT": str(port)}
     log_path = folder / f"server-{port}.log"
     url = f"http://127.0.0.1:{port}"
     with log_path.open("wb") as log:
@@ -109,7 +114,7 @@ def rdfpub_server(env: dict[str, str], folder: Path, port: int | None = None) ->
 def served_records(records: list[Path], folder: Path) -> Iterator[str]:
     """`rdfpub ingest` of `records` into a new store in `folder`, as a user runs it (no RDFPUB_*
     settings, so minted under the default base), then `rdfpub serve` over it; yields its URL."""
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("RDFPUB_")}
+    environment = clean_environment()
     built = subprocess.run([sys.executable, "-m", "rdfpub", "ingest", *map(str, records), "--store",
                             str(folder / "store")], env=environment, cwd=folder, capture_output=True, text=True,
                            timeout=300)

@@ -6,7 +6,7 @@ import time
 import pytest
 
 from conftest import BASE
-from test_linked_data import ARTICLE, BROWSER, ORCID_AGENT, _Page, app, linked_settings, linked_store  # noqa: F401
+from test_linked_data import ARTICLE, BROWSER, ORCID_AGENT, _Page
 
 JSON = {"Accept": "application/json"}
 

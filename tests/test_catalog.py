@@ -6,11 +6,12 @@ import sqlite3
 import pytest
 
 from rdfpub.pipeline import ingest
+from rdfpub.settings import Settings
 from rdfpub.store.catalog import Catalog, CatalogReader, SearchTimeout, fts_query
 from rdfpub.store.catalog_entries import Entry
 from rdfpub.store.opening import open_store
 
-from conftest import DATA, SEEDS
+from conftest import BASE, SEEDS
 from test_ingest import BASELINE, SAMPLE, _variant
 
 TITLE = "http://purl.org/dc/terms/title"
@@ -27,12 +28,15 @@ def _articles_by_sparql(store, pattern: str) -> set[str]:
     return {row["a"].value for row in store.query(query)}
 
 
-@pytest.fixture
-def store(fresh_settings):
-    store = open_store(fresh_settings)
-    summary = ingest.run([SEEDS, SAMPLE, BASELINE], fresh_settings, store)
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    """Seeds and two sample files, built once: the tests that use it only read it."""
+    settings = Settings.load(environ={}, store=tmp_path_factory.mktemp("catalog") / "store", base_iri=BASE)
+    store = open_store(settings)
+    summary = ingest.run([SEEDS, SAMPLE, BASELINE], settings, store)
     assert summary.published > 20 and not summary.rejected
-    return store
+    yield store
+    getattr(store, "close", lambda: None)()
 
 
 def test_the_index_holds_what_the_store_holds(store):

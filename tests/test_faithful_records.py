@@ -15,6 +15,7 @@ from rdfpub.store.opening import open_store
 from rdfpub.web import create_app
 
 from conftest import BASE, DATA, DEVELOPMENT, backend_settings
+from test_ingest import _dataset
 
 PMID = "http://purl.org/spar/fabio/hasPubMedId"
 BOOK = DATA / "JabRef__jabref__jablib__src__test__resources__org__jabref__logic__importer__fileformat__MedlineImporterTestNbib.xml"
@@ -272,11 +273,6 @@ def test_the_richer_copy_wins_a_tie_whatever_the_order(tmp_path):
 def _xml(path: Path, raws: list[str], deleted: tuple[str, ...] = ()) -> Path:
     deletion = "<DeleteCitation>" + "".join(f'<PMID Version="1">{p}</PMID>' for p in deleted) + "</DeleteCitation>"
     return _write(path, "<PubmedArticleSet>" + "".join(raws) + (deletion if deleted else "") + "</PubmedArticleSet>")
-
-
-def _dataset(store) -> set[str]:
-    return {line for line in b"".join(store.dump("nq")).decode().split("\n")
-            if line and "<http://www.w3.org/ns/prov#generatedAtTime>" not in line}
 
 
 def test_update_files_end_the_same_in_any_order_and_any_runs(tmp_path):

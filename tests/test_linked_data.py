@@ -3,45 +3,20 @@
 from html.parser import HTMLParser
 
 import pytest
-from fastapi.testclient import TestClient
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, RDFS, VOID
 
-from rdfpub.pipeline import ingest
-from rdfpub.settings import Settings
-from rdfpub.store.embedded import Store
-from rdfpub.store.opening import open_store
 from rdfpub.vocab import CITO, DATACITE, FABIO, PRO
-from rdfpub.web import create_app, describe
+from rdfpub.web import describe
 from rdfpub.web.formats import choose
 
-from conftest import BACKENDS, BASE, DATA, SEEDS, backend_settings, jsonld_graph
+from conftest import BASE, jsonld_graph
 
 SEED = f"{BASE}/pubmed/30445512"
 ARTICLE = f"{BASE}/pubmed/31687927"  # eLife, with ORCID authors, affiliations and references
 ORCID_AGENT = f"{BASE}/agent/orcid/0000-0002-4146-9687"
 CITING = {"36620687", "34893785", "39041263", "33904154", "34403718"}
-FILES = ["biopython__biopython__Tests__Entrez__pubmed1.xml", "tipplerow__pubmed__pubmed-lib__data__test__pubmed_sample.xml"]
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"
-
-
-@pytest.fixture(scope="session", params=BACKENDS)
-def linked_settings(request, tmp_path_factory, store_servers) -> Settings:
-    return backend_settings(request.param, tmp_path_factory.mktemp("linked"), store_servers)
-
-
-@pytest.fixture(scope="session")
-def linked_store(linked_settings) -> Store:
-    store = open_store(linked_settings)
-    summary = ingest.run([SEEDS, *(DATA / name for name in FILES)], linked_settings, store, workers=1)
-    assert summary.published >= 5 and not summary.rejected
-    return store
-
-
-@pytest.fixture(scope="module")
-def app(linked_settings, linked_store):
-    with TestClient(create_app(linked_settings, linked_store)) as client:
-        yield client
 
 
 def _turtle(app, url: str) -> Graph:

@@ -10,7 +10,7 @@ from rdfpub.iris import Iris
 from rdfpub.web.pages import Index
 
 from conftest import BASE
-from test_linked_data import ARTICLE, BROWSER, SEED, _Page, app, linked_settings, linked_store  # noqa: F401
+from test_linked_data import ARTICLE, BROWSER, SEED, _Page
 
 
 def _html(app, path):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import signal
 import subprocess
@@ -18,9 +17,9 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, VOID
 
-from servers import rdfpub_server
+from conftest import DATA
+from servers import clean_environment, rdfpub_server
 
-DATA = Path(__file__).resolve().parent / "data"
 DAILY = DATA / "tipplerow__pubmed__pubmed-lib__data__test__pubmed_sample.xml"
 LARGER = DATA / "net-synergy__pubmedparser__data__pubmed21n1005.xml.gz"
 RECORDS = ("SELECT (COUNT(?g) AS ?n) WHERE { GRAPH ?g { ?g <http://xmlns.com/foaf/0.1/primaryTopic> ?a ; "
@@ -33,7 +32,7 @@ NEW_ARTICLES = ("SELECT ?a WHERE { GRAPH ?g { ?g <http://xmlns.com/foaf/0.1/prim
 
 def rdfpub(*args: str, store: Path, cwd: Path, **options) -> subprocess.CompletedProcess | subprocess.Popen:
     """`python -m rdfpub ARGS --store STORE` as its own process."""
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("RDFPUB_")}
+    environment = clean_environment()
     command = [sys.executable, "-m", "rdfpub", *args, "--store", str(store)]
     if options.pop("background", False):
         return subprocess.Popen(command, env=environment, cwd=cwd, stdout=subprocess.PIPE,
@@ -142,7 +141,7 @@ def test_ingest_and_dump_while_serving(live, tmp_path):
         published = int(summary_line(served.stderr).split(" published")[0].split(", ")[-1])
         assert published > 0
         # New records are in SPARQL answers within seconds, and on their pages at once.
-        assert wait_for(lambda: count(url) == records_before + published, 10), count(url)
+        assert wait_for(lambda: count(url) == records_before + published, 60), count(url)
         article = sparql(url, NEW_ARTICLES)[0]["a"]["value"]
         page = httpx.get(url + "/" + article.split("/", 3)[3], headers={"Accept": "text/html"},
                          follow_redirects=True, timeout=30)
@@ -184,7 +183,8 @@ def test_a_killed_ingest_leaves_whole_records_and_a_rerun_finishes(live, tmp_pat
     run.wait(30)
     run.stdout.close()
     run.stderr.close()
-    time.sleep(1)  # the last checkpoint reaches the query workers
+    # The last checkpoint reaches the query workers: at least the 3 records seen published.
+    wait_for(lambda: len({row["g"]["value"] for row in sparql(url, PER_GRAPH)} - before) >= 3)
     partial = {row["g"]["value"]: int(row["n"]["value"]) for row in sparql(url, PER_GRAPH)}
     new = set(partial) - before
     assert 3 <= len(new) < len(expected), len(new)
@@ -195,7 +195,7 @@ def test_a_killed_ingest_leaves_whole_records_and_a_rerun_finishes(live, tmp_pat
                    store=store, cwd=tmp_path)
     assert rerun.returncode == 0, rerun.stderr
     assert f"{len(new)} unchanged" in summary_line(rerun.stderr)
-    assert wait_for(lambda: set(expected) <= {row["g"]["value"] for row in sparql(url, PER_GRAPH)}, 10)
+    assert wait_for(lambda: set(expected) <= {row["g"]["value"] for row in sparql(url, PER_GRAPH)}, 60)
     final = {row["g"]["value"]: int(row["n"]["value"]) for row in sparql(url, PER_GRAPH)}
     assert {graph: final[graph] for graph in expected} == expected
 

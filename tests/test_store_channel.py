@@ -79,7 +79,7 @@ def test_a_client_that_goes_holding_the_lock_releases_it(owned):
     client.writer_lock().__enter__()
     client.apply([], None, None)
     client.close()
-    assert channel.write_lock.acquire(timeout=5)
+    assert channel.write_lock.acquire(timeout=30)
     channel.write_lock.release()
     other = ChannelStore.connect(store.path)
     with other.writer_lock():
